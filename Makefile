@@ -1,0 +1,59 @@
+# sinorus-kg — `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+QUERY  ?= relations-established
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck pytest build release docs bench java clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.run-installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(BIN)/.dev-installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(BIN)/.run-installed $@
+
+java: ## Check that Java (for HermiT) is on PATH, or say how to get it
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Java was not found: HermiT (the OWL reasoner used by 'build') needs it."; \
+	  echo "Install a JRE, e.g. 'sudo apt-get install -y default-jre-headless', then re-run."; exit 1; }
+
+run: $(BIN)/.run-installed java ## Set up, build + validate + export the release, show a stored query
+	$(BIN)/sinorus-kg build -v
+	$(BIN)/sinorus-kg query $(QUERY)
+
+test: $(BIN)/.dev-installed java lint typecheck pytest ## Set up and run ruff, mypy and pytest
+
+lint: $(BIN)/.dev-installed ## ruff
+	$(BIN)/ruff check sinorus_kg tests benchmarks
+
+typecheck: $(BIN)/.dev-installed ## mypy
+	$(BIN)/mypy
+
+pytest: $(BIN)/.dev-installed ## the test suite
+	$(BIN)/python -m pytest -q
+
+release: $(BIN)/.run-installed java ## Rebuild release/ (deterministic; commit the result)
+	$(BIN)/sinorus-kg build -v
+
+build: release
+
+docs: $(BIN)/.run-installed ## HTML documentation of the ontology into docs/
+	$(BIN)/python -c "from pathlib import Path; from sinorus_kg.docs import build_docs; print(build_docs(Path('docs')))"
+
+bench: $(BIN)/.dev-installed ## Benchmarks (medians)
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_queries.py
+	$(BIN)/python benchmarks/bench_validate.py
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

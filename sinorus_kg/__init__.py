@@ -1,0 +1,19 @@
+"""sinorus-kg: a source-grounded knowledge graph of Soviet/Russian–Chinese relations.
+
+Heavy libraries (rdflib, pyshacl, owlready2) are imported only where they are used, so
+that importing the package and running a stored query on Oxigraph stays fast.
+"""
+
+from sinorus_kg.catalogue import Catalogue, StoredQuery
+from sinorus_kg.engines import QueryResult
+from sinorus_kg.errors import ChecksFailed, InputError, SinorusError
+from sinorus_kg.knowledge_graph import KnowledgeGraph
+from sinorus_kg.namespaces import SR, SRID
+from sinorus_kg.terms import Term
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SR", "SRID", "Catalogue", "ChecksFailed", "InputError", "KnowledgeGraph", "QueryResult",
+    "SinorusError", "StoredQuery", "Term", "__version__",
+]

@@ -1,0 +1,3 @@
+from sinorus_kg.cli import main
+
+main()

@@ -1,0 +1,247 @@
+"""The command line: parses arguments and calls the library, nothing more.
+
+Exit codes: 0 ok; 1 checks failed (SHACL violations, QC, consistency, coverage);
+2 bad usage or bad input (malformed Turtle, unknown query, bad parameter, refused SPARQL).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from sinorus_kg import __version__
+from sinorus_kg.errors import SinorusError
+
+app = typer.Typer(
+    help="sinorus-kg: a source-grounded knowledge graph of Soviet/Russian–Chinese relations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn library errors into a one-line message and the documented exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SinorusError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sinorus-kg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """sinorus-kg: a source-grounded knowledge graph of Soviet/Russian–Chinese relations."""
+
+
+@app.command()
+@handles_errors
+def build(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show each step's timing.")] = False,
+    out: Annotated[Path | None, typer.Option(help="Write the release here instead of release/.")] = None,
+    no_consistency: Annotated[bool, typer.Option("--no-consistency",
+                                                 help="Skip the HermiT check (needs Java).")] = False,
+) -> None:
+    """Load, validate (SHACL, QC, HermiT), reason (OWL 2 RL) and write the release."""
+    from sinorus_kg.build import build as run_build
+
+    def progress(step: str) -> None:
+        typer.echo(f"• {step}…", err=True)
+
+    result = run_build(out, progress=progress, consistency=not no_consistency)
+    if verbose:
+        for step, seconds in result.timings.items():
+            typer.echo(f"  {step:<24} {seconds:7.2f} s", err=True)
+        typer.echo(f"  {'total':<24} {sum(result.timings.values()):7.2f} s", err=True)
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    typer.echo(f"release written to {result.out_dir} ({counts})")
+
+
+@app.command()
+@handles_errors
+def validate(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl.")] = "text",
+) -> None:
+    """Validate the data against the SHACL shapes; exit 1 on a violation (warnings alone: 0)."""
+    from sinorus_kg.loading import load_sources
+    from sinorus_kg.validation import has_violations, render
+    from sinorus_kg.validation import validate as run_validate
+
+    if fmt not in ("text", "json", "ttl"):
+        _fail(f"unknown format {fmt!r} (choose text, json or ttl)", 2)
+    report = run_validate(load_sources())
+    typer.echo(render(report, fmt))
+    if has_violations(report):
+        raise typer.Exit(1)
+
+
+def _parse_params(raw: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in raw:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            _fail(f"--param expects NAME=VALUE (e.g. --param person=srid:person/xi-jinping), got {item!r}", 2)
+        params[name.strip()] = value
+    return params
+
+
+def _open(engine: str) -> Any:
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
+
+    return KnowledgeGraph(engine)
+
+
+def _print_result(kg: Any, result: Any, fmt: str) -> None:
+    from sinorus_kg.formatting import render
+
+    sys.stdout.write(render(result, fmt, kg.labels))
+
+
+@app.command()
+@handles_errors
+def query(
+    name: Annotated[str, typer.Argument(help="A stored query's name (see `sinorus-kg queries`).")],
+    param: Annotated[list[str] | None, typer.Option("--param", "-p",
+                                                    help="NAME=VALUE, repeatable.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="table, csv, tsv, json, markdown, srj, srx; ttl or nt "
+                                          "for CONSTRUCT.")] = "table",
+    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+) -> None:
+    """Run a stored query with typed parameters."""
+    params = _parse_params(param or [])
+    from sinorus_kg.catalogue import Catalogue
+
+    stored = Catalogue.load().get(name)  # fail fast on an unknown name or bad parameter
+    stored.bindings(params)
+    kg = _open(engine)
+    _print_result(kg, kg.query(name, params, max_rows=max_rows), fmt)
+
+
+@app.command()
+@handles_errors
+def queries(
+    tag: Annotated[str | None, typer.Option(help="Only queries with this tag.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """List the stored-query catalogue: name, summary, tags, parameters with defaults."""
+    import json
+
+    from sinorus_kg.catalogue import Catalogue
+
+    chosen = [q for q in Catalogue.load() if tag is None or tag in q.tags]
+    if fmt == "json":
+        typer.echo(json.dumps([{
+            "name": q.name, "summary": q.summary, "tags": list(q.tags), "kind": q.kind, "view": q.view,
+            "params": {p.name: {"type": p.type, "class": p.cls, "default": p.default,
+                                "optional": p.optional} for p in q.params}} for q in chosen], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for column in ("name", "summary", "tags", "parameters"):
+        table.add_column(column, overflow="fold")
+    for q in chosen:
+        params = "; ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "")
+                           + (" (optional)" if p.optional else "") for p in q.params)
+        table.add_row(q.name, q.summary, ", ".join(q.tags), params)
+    Console(width=160).print(table)
+
+
+@app.command()
+@handles_errors
+def sparql(
+    text: Annotated[str | None, typer.Argument(help="The query; omit or '-' to read stdin.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`.")] = "table",
+    engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+) -> None:
+    """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or FROM)."""
+    if file is not None:
+        try:
+            body = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot read {file}: {exc.strerror}", 2)
+    elif text is None or text == "-":
+        body = sys.stdin.read()
+    else:
+        body = text
+    if not body.strip():
+        _fail("no query given (pass it as an argument, with --file, or on stdin)", 2)
+    from sinorus_kg.safety import check_read_only
+
+    check_read_only(body)
+    kg = _open(engine)
+    _print_result(kg, kg.sparql(body, timeout=timeout, max_rows=max_rows), fmt)
+
+
+@app.command()
+@handles_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld or xml.")] = "ttl",
+    full: Annotated[bool, typer.Option("--full", help="Include the OWL 2 RL entailments.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write to a file (atomically).")] = None,
+) -> None:
+    """Export the graph (ontology + data) deterministically."""
+    from sinorus_kg.export import serialize, write_atomic
+    from sinorus_kg.loading import load_sources
+    from sinorus_kg.reasoning import full_graph
+
+    graph = load_sources()
+    data = serialize(full_graph(graph) if full else graph, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomic(output, data)
+        typer.echo(f"wrote {output}", err=True)
+
+
+@app.command()
+@handles_errors
+def stats(
+    engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
+) -> None:
+    """Counts of triples, instances by class and sentences covered, from the built release."""
+    kg = _open(engine)
+    _print_result(kg, kg.sparql(STATS_QUERY, timeout=None), "table")
+
+
+STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
+  FILTER(STRSTARTS(STR(?s), STR(srid:)))
+} GROUP BY ?class ORDER BY DESC(?instances) ?class"""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,239 @@
+"""Query engines behind one interface: rdflib (the reference) and embedded Oxigraph (fast).
+
+Both return a QueryResult of engine-neutral Terms, so answers compare and print alike.
+Parameters arrive as Terms and are bound natively (rdflib ``initBindings``, Oxigraph
+``substitutions``): a value is never pasted into query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sinorus_kg import resources
+from sinorus_kg.errors import InputError
+from sinorus_kg.namespaces import PREFIXES
+from sinorus_kg.terms import Term
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_ENGINE = "oxigraph"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+@dataclass
+class QueryResult:
+    kind: str  # "select", "ask" or "graph"
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+    truncated: bool = False
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of typed Python values (None for unbound)."""
+        return [{c: (v.to_python() if v is not None else None) for c, v in zip(self.columns, row, strict=True)}
+                for row in self.rows]
+
+
+class Engine(Protocol):
+    name: str
+
+    def run(self, sparql: str, bindings: dict[str, Term] | None = None,
+            max_rows: int | None = None) -> QueryResult: ...
+
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]: ...
+
+
+def release_files() -> list[Path]:
+    """What the query engines load: the full release plus the catalogue description."""
+    folder = resources.release_dir()
+    files = [folder / "sinorus-full.ttl", folder / "catalogue.ttl"]
+    missing = [str(p) for p in files if not p.exists()]
+    if missing:
+        raise InputError(f"the release is missing ({', '.join(missing)}): run `sinorus-kg build` first")
+    return files
+
+
+def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
+                files: Sequence[Path] | None = None) -> Engine:
+    """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release."""
+    if name not in ENGINES:
+        raise InputError(f"unknown engine {name!r} (choose one of: {', '.join(ENGINES)})")
+    if name == "oxigraph":
+        return OxigraphEngine.from_graph(graph) if graph is not None else OxigraphEngine.from_files(
+            files or release_files())
+    return RdflibEngine(graph) if graph is not None else RdflibEngine.from_files(files or release_files())
+
+
+def _truncate(rows: Iterable[tuple[Term | None, ...]], max_rows: int | None) -> tuple[list[Any], bool]:
+    out = []
+    for row in rows:
+        if max_rows is not None and len(out) >= max_rows:
+            return out, True
+        out.append(row)
+    return out, False
+
+
+class OxigraphEngine:
+    name = "oxigraph"
+
+    def __init__(self, store: Any):
+        self.store = store
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> OxigraphEngine:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        for path in files:
+            try:
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+            except SyntaxError as exc:
+                raise InputError(f"{path}: {exc}") from None
+        return cls(store)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> OxigraphEngine:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return cls(store)
+
+    def run(self, sparql: str, bindings: dict[str, Term] | None = None,
+            max_rows: int | None = None) -> QueryResult:
+        import pyoxigraph as ox
+
+        subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(sparql, substitutions=subs)
+        except SyntaxError as exc:
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            columns = [v.value for v in result.variables]
+            rows, truncated = _truncate(
+                (tuple(_from_ox(s[c]) for c in columns) for s in result), max_rows)
+            return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
+        triples, truncated = _truncate(
+            ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result), max_rows)
+        return QueryResult("graph", triples=triples, truncated=truncated)  # type: ignore[arg-type]
+
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+        import pyoxigraph as ox
+
+        label = ox.NamedNode(RDFS_LABEL)
+        out: dict[str, str] = {}
+        for iri in set(iris):
+            for quad in self.store.quads_for_pattern(ox.NamedNode(iri), label, None):
+                obj = quad.object
+                if isinstance(obj, ox.Literal) and (obj.language or "") in (lang, "") and iri not in out:
+                    out[iri] = obj.value
+        return out
+
+
+def _to_ox(term: Term) -> Any:
+    import pyoxigraph as ox
+
+    if term.kind == "iri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
+
+
+def _from_ox(node: Any) -> Term | None:
+    import pyoxigraph as ox
+
+    if node is None:
+        return None
+    if isinstance(node, ox.NamedNode):
+        return Term.iri(node.value)
+    if isinstance(node, ox.BlankNode):
+        return Term("bnode", node.value)
+    return Term.literal(node.value, node.datatype.value if node.datatype else None, node.language)
+
+
+class RdflibEngine:
+    name = "rdflib"
+
+    def __init__(self, graph: Graph):
+        import rdflib.plugins.sparql as rdflib_sparql
+
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs over the network
+        self.graph = graph
+
+    @classmethod
+    def from_files(cls, files: Sequence[Path]) -> RdflibEngine:
+        from sinorus_kg.loading import new_graph, parse_turtle
+
+        graph = new_graph()
+        for path in files:
+            parse_turtle(path, graph)
+        return cls(graph)
+
+    def run(self, sparql: str, bindings: dict[str, Term] | None = None,
+            max_rows: int | None = None) -> QueryResult:
+        from pyparsing import ParseException
+        from rdflib import Variable
+
+        init = {Variable(k): _to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.graph.query(sparql, initBindings=init)
+        except ParseException as exc:
+            raise InputError(f"SPARQL syntax error: {exc}") from None
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            columns = [str(v) for v in result.vars or []]
+            rows, truncated = _truncate(
+                (tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in result), max_rows)
+            return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
+        triples, truncated = _truncate(
+            (tuple(_from_rdflib(t) for t in triple) for triple in result), max_rows)  # type: ignore[misc]
+        return QueryResult("graph", triples=triples, truncated=truncated)
+
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+        from rdflib import Literal, URIRef
+
+        out: dict[str, str] = {}
+        for iri in set(iris):
+            for obj in self.graph.objects(URIRef(iri), URIRef(RDFS_LABEL)):
+                if isinstance(obj, Literal) and (obj.language or "") in (lang, "") and iri not in out:
+                    out[iri] = str(obj)
+        return out
+
+
+def _to_rdflib(term: Term) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "iri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.lang, datatype=URIRef(term.datatype) if term.datatype else None)
+
+
+def _from_rdflib(node: Any) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return Term.iri(str(node))
+    if isinstance(node, BNode):
+        return Term("bnode", str(node))
+    if isinstance(node, Literal):
+        return Term.literal(str(node), str(node.datatype) if node.datatype else None, node.language)
+    raise TypeError(f"unexpected term {node!r}")
+
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "PREFIXES", "Engine", "QueryResult", "open_engine"]

@@ -1,0 +1,166 @@
+"""Rendering query results: a labelled table for people, CSV/TSV/JSON/SPARQL results for tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from sinorus_kg.engines import QueryResult
+from sinorus_kg.errors import InputError
+from sinorus_kg.namespaces import shorten
+from sinorus_kg.terms import Term
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "markdown", "srj", "srx")
+GRAPH_FORMATS = ("ttl", "nt")
+Labeller = Callable[[list[str]], dict[str, str]]
+
+
+def display(term: Term | None, labels: dict[str, str]) -> str:
+    """What a person reads: the English label of an IRI, else its short form; literals as written."""
+    if term is None:
+        return ""
+    if term.kind == "iri":
+        return labels.get(term.value) or shorten(term.value)
+    return term.value
+
+
+def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> str:
+    """Text for ``fmt``; ``labeller`` looks up English labels for the table and markdown views."""
+    if result.kind == "graph":
+        return _render_graph(result, fmt)
+    if fmt not in SELECT_FORMATS:
+        raise InputError(f"unknown format {fmt!r} for this query (choose one of: {', '.join(SELECT_FORMATS)})")
+    if result.kind == "ask":
+        if fmt == "srj" or fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean})
+        if fmt == "srx":
+            return _srx_head([]) + f"  <boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n"
+        return "true" if result.boolean else "false"
+    return {
+        "table": _table, "markdown": _markdown, "csv": _csv, "tsv": _tsv,
+        "json": _json, "srj": _srj, "srx": _srx,
+    }[fmt](result, labeller)
+
+
+def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:
+    iris = sorted({t.value for row in result.rows for t in row if t is not None and t.kind == "iri"})
+    return labeller(iris) if labeller and iris else {}
+
+
+def _table(result: QueryResult, labeller: Labeller | None) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    labels = _labels(result, labeller)
+    table = Table(show_lines=False, header_style="bold")
+    for column in result.columns:
+        table.add_column(column, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(display(t, labels) for t in row))
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(table)
+    note = f"{len(result.rows)} row(s)" + (" (truncated at the row cap)" if result.truncated else "")
+    return buffer.getvalue() + note + "\n"
+
+
+def _markdown(result: QueryResult, labeller: Labeller | None) -> str:
+    labels = _labels(result, labeller)
+    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
+    for row in result.rows:
+        lines.append("| " + " | ".join(display(t, labels).replace("|", "\\|") for t in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _plain(term: Term | None) -> str:
+    return "" if term is None else term.value
+
+
+def _csv(result: QueryResult, _: Labeller | None, delimiter: str = ",") -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([_plain(t) for t in row])
+    return buffer.getvalue()
+
+
+def _tsv(result: QueryResult, labeller: Labeller | None) -> str:
+    return _csv(result, labeller, delimiter="\t")
+
+
+def _json(result: QueryResult, _: Labeller | None) -> str:
+    def jsonable(value: object) -> object:
+        return value.isoformat() if hasattr(value, "isoformat") else (
+            str(value) if not isinstance(value, (int, float, bool, str, type(None))) else value)
+
+    records = [{k: jsonable(v) for k, v in record.items()} for record in result.records()]
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _srj_term(term: Term) -> dict[str, str]:
+    if term.kind == "iri":
+        return {"type": "uri", "value": term.value}
+    if term.kind == "bnode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.datatype:
+        out["datatype"] = term.datatype
+    return out
+
+
+def _srj(result: QueryResult, _: Labeller | None) -> str:
+    bindings = [{c: _srj_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
+                for row in result.rows]
+    return json.dumps({"head": {"vars": result.columns}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def _srx_head(columns: list[str]) -> str:
+    head = "".join(f"    <variable name={quoteattr(c)}/>\n" for c in columns)
+    return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+            f"  <head>\n{head}  </head>\n")
+
+
+def _srx(result: QueryResult, _: Labeller | None) -> str:
+    out = [_srx_head(result.columns), "  <results>\n"]
+    for row in result.rows:
+        out.append("    <result>\n")
+        for column, term in zip(result.columns, row, strict=True):
+            if term is None:
+                continue
+            if term.kind == "iri":
+                inner = f"<uri>{escape(term.value)}</uri>"
+            elif term.kind == "bnode":
+                inner = f"<bnode>{escape(term.value)}</bnode>"
+            elif term.lang:
+                inner = f"<literal xml:lang={quoteattr(term.lang)}>{escape(term.value)}</literal>"
+            elif term.datatype:
+                inner = f"<literal datatype={quoteattr(term.datatype)}>{escape(term.value)}</literal>"
+            else:
+                inner = f"<literal>{escape(term.value)}</literal>"
+            out.append(f"      <binding name={quoteattr(column)}>{inner}</binding>\n")
+        out.append("    </result>\n")
+    out.append("  </results>\n</sparql>\n")
+    return "".join(out)
+
+
+def _render_graph(result: QueryResult, fmt: str) -> str:
+    if fmt in ("table", "ttl"):
+        fmt = "ttl"
+    if fmt not in GRAPH_FORMATS:
+        raise InputError(f"a CONSTRUCT query gives a graph: choose --format {' or '.join(GRAPH_FORMATS)}")
+    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in result.triples})
+    if fmt == "nt":
+        return "\n".join(lines) + ("\n" if lines else "")
+    from rdflib import Graph
+
+    from sinorus_kg.export import serialize
+
+    graph = Graph()
+    graph.parse(data="\n".join(lines), format="nt")
+    return serialize(graph, "ttl").decode("utf-8")

@@ -1,0 +1,67 @@
+"""The Python API: one object to query, validate and export the knowledge graph.
+
+It opens the built release by default (fast: no reasoning at start-up), or any rdflib
+graph, on the engine of your choice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sinorus_kg.catalogue import Catalogue, StoredQuery
+from sinorus_kg.engines import DEFAULT_ENGINE, Engine, QueryResult, open_engine
+from sinorus_kg.namespaces import sparql_prologue
+from sinorus_kg.safety import check_read_only, run_with_timeout
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ROWS = 10_000
+
+
+class KnowledgeGraph:
+    """The knowledge graph on one engine, with the stored-query catalogue."""
+
+    def __init__(self, engine: str = DEFAULT_ENGINE, graph: Graph | None = None,
+                 catalogue: Catalogue | None = None):
+        self.engine: Engine = open_engine(engine, graph=graph)
+        self.catalogue = catalogue or Catalogue.load()
+
+    @classmethod
+    def from_sources(cls, engine: str = DEFAULT_ENGINE) -> KnowledgeGraph:
+        """Load ontology + data and reason in memory (slower; no built release needed)."""
+        from sinorus_kg.build import catalogue_graph
+        from sinorus_kg.loading import load_sources
+        from sinorus_kg.reasoning import full_graph
+
+        graph = full_graph(load_sources())
+        graph += catalogue_graph()
+        return cls(engine, graph=graph)
+
+    def stored(self, name: str) -> StoredQuery:
+        return self.catalogue.get(name)
+
+    def query(self, name: str, params: dict[str, str] | None = None,
+              max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
+        """Run a stored query; ``params`` are raw strings, typed and bound as RDF terms."""
+        stored = self.catalogue.get(name)
+        return self.engine.run(stored.sparql(), stored.bindings(params), max_rows=max_rows)
+
+    def records(self, name: str, **params: str) -> list[dict[str, Any]]:
+        """A stored query's rows as dicts of typed Python values (int, date, bool, str)."""
+        return self.query(name, params).records()
+
+    def sparql(self, text: str, timeout: float | None = DEFAULT_TIMEOUT,
+               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
+        """Run a user's ad-hoc query: read-only, offline, under a time limit and a row cap."""
+        check_read_only(text)
+        full_text = sparql_prologue() + text
+
+        def run() -> QueryResult:
+            return self.engine.run(full_text, max_rows=max_rows)
+
+        return run_with_timeout(run, timeout) if timeout else run()
+
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        return self.engine.labels(iris)

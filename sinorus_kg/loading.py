@@ -1,0 +1,49 @@
+"""Loading the sources (ontology + data) into an rdflib graph, with errors a person can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph
+
+from sinorus_kg import resources
+from sinorus_kg.errors import InputError
+from sinorus_kg.namespaces import PREFIXES
+
+
+def new_graph() -> Graph:
+    graph = Graph()
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+    return graph
+
+
+def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
+    """Parse one Turtle file; a syntax error becomes an InputError naming the file and line."""
+    graph = into if into is not None else new_graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several types (BadSyntax, ParserError, ValueError…)
+        raise InputError(f"{path}: {_describe_syntax_error(exc)}") from exc
+    return graph
+
+
+def _describe_syntax_error(exc: Exception) -> str:
+    lines = getattr(exc, "lines", None)
+    message = getattr(exc, "message", None) or str(exc)
+    if lines is not None:  # rdflib.plugins.parsers.notation3.BadSyntax counts lines from 0
+        return f"line {lines + 1}: Turtle syntax error: {message}"
+    return f"Turtle syntax error: {message}"
+
+
+def load_sources(
+    ontology: Iterable[Path] | None = None, data: Iterable[Path] | None = None
+) -> Graph:
+    """The asserted graph: ontology files then data files (defaults: the project's own)."""
+    graph = new_graph()
+    for path in list(ontology if ontology is not None else resources.ontology_files()) + list(
+        data if data is not None else resources.data_files()
+    ):
+        parse_turtle(path, graph)
+    return graph

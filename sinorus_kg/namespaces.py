@@ -1,0 +1,71 @@
+"""The project's namespaces and the prefixes every output uses.
+
+Kept free of rdflib imports so that the fast query path can use them too.
+"""
+
+SR = "https://w3id.org/sinorus/ontology#"
+SRID = "https://w3id.org/sinorus/id/"
+
+PREFIXES: dict[str, str] = {
+    "sr": SR,
+    "srid": SRID,
+    # One prefix per kind of resource: a "/" is not allowed in a Turtle or SPARQL local name,
+    # so `srid:person/xi-jinping` must be written `person:xi-jinping` (same IRI).
+    "person": SRID + "person/",
+    "state": SRID + "state/",
+    "organisation": SRID + "org/",
+    "office": SRID + "office/",
+    "holding": SRID + "holding/",
+    "place": SRID + "place/",
+    "treaty": SRID + "treaty/",
+    "agreement": SRID + "agreement/",
+    "event": SRID + "event/",
+    "mechanism": SRID + "mechanism/",
+    "concept": SRID + "concept/",
+    "scheme": SRID + "scheme/",
+    "sentence": SRID + "sentence/",
+    "source": SRID + "source/",
+    "note": SRID + "note/",
+    "wd": "http://www.wikidata.org/entity/",
+    "org": "http://www.w3.org/ns/org#",
+    "time": "http://www.w3.org/2006/time#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "nif": "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#",
+    "vann": "http://purl.org/vocab/vann/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every project prefix, prepended to stored and ad-hoc queries."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def expand(curie_or_iri: str) -> str:
+    """Turn `srid:person/xi-jinping` or `<https://…>` into a full IRI; raise ValueError otherwise."""
+    text = curie_or_iri.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if text.startswith(("http://", "https://", "urn:")):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    raise ValueError(f"not an IRI or a known prefixed name: {curie_or_iri!r} (known prefixes: {', '.join(PREFIXES)})")
+
+
+def shorten(iri: str) -> str:
+    """The prefixed form of an IRI when a project prefix fits, else the IRI itself."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri

@@ -1,0 +1,72 @@
+"""Guards for SPARQL that users type: read-only, no network, bounded in time and rows.
+
+rdflib follows SERVICE, FROM and LOAD over the network and Oxigraph follows SERVICE, and
+neither can cancel a running query from Python; so the text is screened before it runs
+and a time limit runs the query in a forked child that is killed when it overruns.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sinorus_kg.errors import InputError
+
+T = TypeVar("T")
+
+_FORBIDDEN = ("SERVICE", "LOAD", "FROM", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE",
+              "ADD", "MOVE", "COPY", "WITH", "USING")
+_STRIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'        # long double-quoted strings
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"       # long single-quoted strings
+    r'|"(?:[^"\\\n]|\\.)*"'                   # double-quoted strings
+    r"|'(?:[^'\\\n]|\\.)*'"                   # single-quoted strings
+    r"|<[^<>\"{}|^`\\\s]*>"                   # IRIs
+    r"|#[^\n]*",                              # comments
+)
+_KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(_FORBIDDEN) + r")(?![\w:-])", re.IGNORECASE)
+
+
+def check_read_only(sparql: str) -> None:
+    """Reject updates and anything that could reach the network, naming the keyword found."""
+    code = _STRIP.sub(" ", sparql)
+    match = _KEYWORD.search(code)
+    if match:
+        word = match.group(1).upper()
+        raise InputError(
+            f"refused: {word} is not allowed here. Queries run read-only and offline: "
+            "no SPARQL Update, no LOAD, no SERVICE, no FROM/FROM NAMED."
+        )
+
+
+class QueryTimeout(InputError):
+    pass
+
+
+def run_with_timeout(func: Callable[[], T], seconds: float) -> T:
+    """Run ``func`` in a forked child and kill it after ``seconds``; errors are re-raised here."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+
+    def target() -> None:
+        try:
+            child.send(("ok", func()))
+        except BaseException as exc:  # forwarded to the parent, which decides
+            child.send(("error", exc))
+
+    process = ctx.Process(target=target, daemon=True)
+    process.start()
+    child.close()
+    if not parent.poll(seconds):
+        process.kill()
+        process.join()
+        raise QueryTimeout(f"the query ran longer than the {seconds:g} s time limit and was stopped "
+                           "(raise it with --timeout)")
+    status, value = parent.recv()
+    process.join()
+    if status == "error":
+        raise value
+    result: Any = value
+    return result  # type: ignore[no-any-return]
