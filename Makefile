@@ -48,7 +48,7 @@ release: $(BIN)/.run-installed java ## Rebuild release/ (deterministic; commit t
 build: release
 
 docs: $(BIN)/.run-installed ## HTML documentation of the ontology into docs/
-	$(BIN)/python -c "from pathlib import Path; from sinorus_kg.docs import build_docs; print(build_docs(Path('docs')))"
+	$(BIN)/sinorus-kg docs --out docs
 
 bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_cli.py

@@ -18,6 +18,7 @@ from rdflib import Graph
 from sinorus_kg import resources
 from sinorus_kg.errors import ChecksFailed
 from sinorus_kg.export import EXTENSIONS, serialize, write_all_atomic
+from sinorus_kg.qc import Violation
 
 ASSERTED = "sinorus"
 FULL = "sinorus-full"
@@ -66,6 +67,12 @@ def catalogue_graph() -> Graph:
     return describe([(q.name, q.text, q.metadata) for q in Catalogue.load()])
 
 
+def _describe(violation: Violation) -> str:
+    rows = "\n".join("    " + "  ".join(row) for row in violation.rows[:20])
+    more = f"\n    … and {len(violation.rows) - 20} more" if len(violation.rows) > 20 else ""
+    return f"  {violation.query}: {violation.summary} ({len(violation.rows)} row(s))\n{rows}{more}"
+
+
 def build(out_dir: Path | None = None, *, progress: Progress | None = None,
           consistency: bool = True) -> BuildResult:
     """Run the whole pipeline and write the release to ``out_dir`` (default: the project's)."""
@@ -85,7 +92,7 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         failures = run_qc(asserted)
         if failures:
             raise ChecksFailed("quality checks failed; the release was not written.\n"
-                               + "\n".join(str(f) for f in failures))
+                               + "\n".join(_describe(f) for f in failures))
     if consistency:
         with _step(result, "consistency (HermiT)", progress):
             verdict = check_consistency(asserted)

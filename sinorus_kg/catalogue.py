@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -179,7 +180,7 @@ class Catalogue:
         folder = directory or resources.queries_dir()
         return cls({q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))})
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[StoredQuery]:
         return iter(self._queries.values())
 
     def __len__(self) -> int:

@@ -237,6 +237,53 @@ def stats(
     _print_result(kg, kg.sparql(STATS_QUERY, timeout=None), "table")
 
 
+@app.command()
+@handles_errors
+def coverage(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Sentence by sentence, the facts citing it (or why it has none); exit 1 if one is unaccounted."""
+    import json
+
+    from sinorus_kg.loading import load_sources
+    from sinorus_kg.namespaces import shorten
+    from sinorus_kg.provenance import coverage as sentence_coverage
+
+    report = sentence_coverage(load_sources())
+    if fmt == "json":
+        typer.echo(json.dumps({"sentences": [
+            {"index": s.index, "iri": s.iri, "text": s.text, "facts": s.facts,
+             "no_fact_reason": s.no_fact_reason} for s in report.sentences],
+            "covered": report.covered, "explained": report.explained, "total": report.total}, indent=2,
+            ensure_ascii=False))
+    elif fmt == "text":
+        for s in report.sentences:
+            status = "covered" if s.covered else ("explained" if s.explained else "UNACCOUNTED")
+            typer.echo(f"[{s.index:2}] {status}: {s.text[:100]}{'…' if len(s.text) > 100 else ''}")
+            for fact in s.facts:
+                typer.echo(f"       {shorten(fact)}")
+            if not s.covered and s.no_fact_reason:
+                typer.echo(f"       no fact: {s.no_fact_reason}")
+        typer.echo(f"{report.covered} of {report.total} sentences cited by facts, {report.explained} explained "
+                   f"without facts ({report.share:.0%} covered); "
+                   f"{len(report.unaccounted)} unaccounted")
+    else:
+        _fail(f"unknown format {fmt!r} (choose text or json)", 2)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def docs(
+    out: Annotated[Path, typer.Option(help="Folder for the HTML documentation.")] = Path("docs"),
+) -> None:
+    """Generate the HTML documentation of the ontology."""
+    from sinorus_kg.docs import build_docs
+
+    typer.echo(f"wrote {build_docs(out)}")
+
+
 STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
   FILTER(STRSTARTS(STR(?s), STR(srid:)))

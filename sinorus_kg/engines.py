@@ -70,8 +70,8 @@ def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
     return RdflibEngine(graph) if graph is not None else RdflibEngine.from_files(files or release_files())
 
 
-def _truncate(rows: Iterable[tuple[Term | None, ...]], max_rows: int | None) -> tuple[list[Any], bool]:
-    out = []
+def _truncate(rows: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    out: list[Any] = []
     for row in rows:
         if max_rows is not None and len(out) >= max_rows:
             return out, True
@@ -123,7 +123,7 @@ class OxigraphEngine:
             return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
         triples, truncated = _truncate(
             ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result), max_rows)
-        return QueryResult("graph", triples=triples, truncated=truncated)  # type: ignore[arg-type]
+        return QueryResult("graph", triples=triples, truncated=truncated)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
         import pyoxigraph as ox
@@ -185,9 +185,9 @@ class RdflibEngine:
         from pyparsing import ParseException
         from rdflib import Variable
 
-        init = {Variable(k): _to_rdflib(v) for k, v in (bindings or {}).items()}
+        init: dict[str, Any] = {Variable(k): _to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.graph.query(sparql, initBindings=init)
+            result: Any = self.graph.query(sparql, initBindings=init)
         except ParseException as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
         if result.type == "ASK":
@@ -198,7 +198,7 @@ class RdflibEngine:
                 (tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in result), max_rows)
             return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
         triples, truncated = _truncate(
-            (tuple(_from_rdflib(t) for t in triple) for triple in result), max_rows)  # type: ignore[misc]
+            (tuple(_from_rdflib(t) for t in triple) for triple in result), max_rows)
         return QueryResult("graph", triples=triples, truncated=truncated)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:

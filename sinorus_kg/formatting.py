@@ -39,10 +39,11 @@ def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> s
         if fmt == "srx":
             return _srx_head([]) + f"  <boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n"
         return "true" if result.boolean else "false"
-    return {
+    renderers: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
         "table": _table, "markdown": _markdown, "csv": _csv, "tsv": _tsv,
         "json": _json, "srj": _srj, "srx": _srx,
-    }[fmt](result, labeller)
+    }
+    return renderers[fmt](result, labeller)
 
 
 def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:

@@ -69,4 +69,4 @@ def run_with_timeout(func: Callable[[], T], seconds: float) -> T:
     if status == "error":
         raise value
     result: Any = value
-    return result  # type: ignore[no-any-return]
+    return result

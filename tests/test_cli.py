@@ -1,0 +1,100 @@
+"""The CLI's contract: documented exit codes and messages a person can act on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sinorus_kg import __version__, resources
+from sinorus_kg.cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_unknown_query_suggests_the_closest_name() -> None:
+    result = invoke("query", "relations-establishd")
+    assert result.exit_code == 2
+    assert "unknown query 'relations-establishd'" in result.output
+    assert "Did you mean: relations-established" in result.output
+
+
+def test_malformed_param_says_what_was_expected() -> None:
+    result = invoke("query", "relations-established", "--param", "oops")
+    assert result.exit_code == 2 and "NAME=VALUE" in result.output
+
+
+def test_unknown_param_is_named() -> None:
+    result = invoke("query", "relations-established", "--param", "nope=1")
+    assert result.exit_code == 2 and "no parameter 'nope'" in result.output
+
+
+def test_hostile_sparql_is_refused() -> None:
+    result = invoke("sparql", "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }")
+    assert result.exit_code == 2 and "refused: SERVICE" in result.output
+
+
+def test_sparql_from_stdin_as_json() -> None:
+    result = invoke("sparql", "-", "--format", "json",
+                    stdin="SELECT ?label WHERE { state:prc rdfs:label ?label FILTER(LANG(?label)='en') }")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"label": "People's Republic of China"}]
+
+
+def test_bad_sparql_is_exit_2() -> None:
+    result = invoke("sparql", "SELECT ?x WHERE {")
+    assert result.exit_code == 2 and "syntax error" in result.output
+
+
+def test_query_runs_on_both_engines_alike() -> None:
+    outputs = {engine: invoke("query", "relations-established", "--engine", engine, "--format", "csv")
+               for engine in ("oxigraph", "rdflib")}
+    assert all(r.exit_code == 0 for r in outputs.values()), {k: r.output for k, r in outputs.items()}
+    assert outputs["oxigraph"].output == outputs["rdflib"].output
+    assert "1949-10-02" in outputs["oxigraph"].output
+
+
+def test_unknown_engine_is_exit_2() -> None:
+    result = invoke("query", "relations-established", "--engine", "virtuoso")
+    assert result.exit_code == 2 and "unknown engine" in result.output
+
+
+def test_queries_lists_the_catalogue() -> None:
+    result = invoke("queries", "--format", "json")
+    assert result.exit_code == 0
+    names = {q["name"] for q in json.loads(result.output)}
+    assert "relations-established" in names
+
+
+@pytest.fixture()
+def broken_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of data/ with a Turtle syntax error on line 3 of one file."""
+    data = tmp_path / "data"
+    shutil.copytree(resources.data_dir(), data)
+    (data / "zz-broken.ttl").write_text("@prefix sr: <https://w3id.org/sinorus/ontology#> .\n\n"
+                                        "<urn:x> sr:p \"unterminated .\n", encoding="utf-8")
+    monkeypatch.setattr(resources, "data_dir", lambda: data)
+    return data
+
+
+def test_turtle_error_names_file_and_line_and_keeps_the_release(broken_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "release"
+    out.mkdir()
+    (out / "sinorus.ttl").write_text("previous release\n")
+    result = invoke("build", "--out", str(out))
+    assert result.exit_code == 2
+    assert "zz-broken.ttl" in result.output and "line 3" in result.output
+    assert (out / "sinorus.ttl").read_text() == "previous release\n"
+    assert sorted(p.name for p in out.iterdir()) == ["sinorus.ttl"]
