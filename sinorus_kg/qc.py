@@ -12,11 +12,10 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from sinorus_kg import resources
 from sinorus_kg.engines import Engine, OxigraphEngine
 from sinorus_kg.namespaces import shorten
 from sinorus_kg.terms import Term
-
-from sinorus_kg import resources
 
 __all__ = ["Violation", "qc_queries", "run_qc", "run_query"]
 
