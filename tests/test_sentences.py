@@ -1,0 +1,88 @@
+"""The source document's sentences: segmentation, offsets, checksum, and the generated file."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from sinorus_kg import resources
+from sinorus_kg.loading import parse_turtle
+from sinorus_kg.namespaces import SR
+from sinorus_kg.provenance import (
+    DOCUMENT_IRI,
+    document_text,
+    segment,
+    sentence_iri,
+    sentences_turtle,
+)
+
+SHA256 = "83799b87f1caaa25b6e8d58264183784f2d53c352245c02183ba62e166f147cb"
+
+
+def _sentences_graph() -> Graph:
+    return parse_turtle(resources.data_dir() / "sentences.ttl")
+
+
+def test_document_checksum() -> None:
+    assert hashlib.sha256(resources.source_document().read_bytes()).hexdigest() == SHA256
+
+
+def test_segmentation_gives_31_sentences() -> None:
+    sentences = segment(document_text())
+    assert len(sentences) == 31
+    assert sentences[0].text.startswith("The USSR and the People's Republic of China")
+    assert sentences[-1].text.endswith("Zhang Dejiang.")
+    assert [s.index for s in sentences] == list(range(1, 32))
+
+
+def test_segments_are_ordered_and_trimmed() -> None:
+    sentences = segment(document_text())
+    for a, b in zip(sentences, sentences[1:], strict=False):
+        assert a.end <= b.begin
+    for s in sentences:
+        assert s.text == s.text.strip() and s.text[-1] in ".!?"
+
+
+def test_segmentation_is_deterministic_on_a_small_text() -> None:
+    text = "One. Two!  Three?\nFour"
+    assert [(s.begin, s.end, s.text) for s in segment(text)] == [
+        (0, 4, "One."), (5, 9, "Two!"), (11, 17, "Three?"), (18, 22, "Four")]
+
+
+def test_offsets_slice_the_document_exactly() -> None:
+    text = document_text()
+    g = _sentences_graph()
+    nodes = list(g.subjects(RDF.type, URIRef(SR + "Sentence")))
+    assert len(nodes) == 31
+    for node in nodes:
+        begin = int(g.value(node, URIRef(SR + "beginOffset")).toPython())  # type: ignore[union-attr]
+        end = int(g.value(node, URIRef(SR + "endOffset")).toPython())  # type: ignore[union-attr]
+        assert text[begin:end] == str(g.value(node, URIRef(SR + "text"))), node
+        assert (node, DCTERMS.isPartOf, URIRef(DOCUMENT_IRI)) in g
+
+
+def test_sentence_iris_and_indices() -> None:
+    g = _sentences_graph()
+    for i in range(1, 32):
+        index = g.value(URIRef(sentence_iri(i)), URIRef(SR + "sentenceIndex"))
+        assert isinstance(index, Literal) and index.toPython() == i
+    assert sentence_iri(1).endswith("sentence/s01") and sentence_iri(31).endswith("sentence/s31")
+
+
+def test_document_node_has_title_and_checksum() -> None:
+    g = _sentences_graph()
+    doc = URIRef(DOCUMENT_IRI)
+    assert (doc, RDF.type, URIRef(SR + "SourceDocument")) in g
+    assert g.value(doc, DCTERMS.title) is not None
+    assert str(g.value(doc, URIRef(SR + "sha256"))) == SHA256
+
+
+def test_generated_file_equals_committed_file() -> None:
+    committed = (resources.data_dir() / "sentences.ttl").read_text(encoding="utf-8")
+    assert sentences_turtle() == committed, "regenerate data/sentences.ttl with sinorus_kg.provenance"
+
+
+def test_generation_is_stable() -> None:
+    assert sentences_turtle() == sentences_turtle()
