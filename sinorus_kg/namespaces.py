@@ -26,6 +26,8 @@ PREFIXES: dict[str, str] = {
     "sentence": SRID + "sentence/",
     "source": SRID + "source/",
     "note": SRID + "note/",
+    "participation": SRID + "participation/",
+    "paragraph": SRID + "paragraph/",
     "wd": "http://www.wikidata.org/entity/",
     "org": "http://www.w3.org/ns/org#",
     "time": "http://www.w3.org/2006/time#",
