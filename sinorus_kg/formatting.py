@@ -51,27 +51,44 @@ def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:
     return labeller(iris) if labeller and iris else {}
 
 
+TABLE_CELL_MAX = 120
+
+
+def _cells(result: QueryResult, labels: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+    """Columns and cells for people: IRIs shown by their label; an IRI column ``x`` is left out
+    when the query also returns ``xLabel`` (the label says the same, more readably)."""
+    keep = [i for i, c in enumerate(result.columns) if f"{c}Label" not in result.columns]
+    rows = []
+    for row in result.rows:
+        cells = [display(row[i], labels) for i in keep]
+        rows.append([c if len(c) <= TABLE_CELL_MAX else c[: TABLE_CELL_MAX - 1] + "…" for c in cells])
+    return [result.columns[i] for i in keep], rows
+
+
 def _table(result: QueryResult, labeller: Labeller | None) -> str:
+    import shutil
+
     from rich.console import Console
     from rich.table import Table
 
-    labels = _labels(result, labeller)
+    columns, rows = _cells(result, _labels(result, labeller))
     table = Table(show_lines=False, header_style="bold")
-    for column in result.columns:
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for row in result.rows:
-        table.add_row(*(display(t, labels) for t in row))
+    for cells in rows:
+        table.add_row(*cells)
     buffer = io.StringIO()
-    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(table)
+    width = max(shutil.get_terminal_size((160, 24)).columns, 80)
+    Console(file=buffer, width=width, force_terminal=False, color_system=None).print(table)
     note = f"{len(result.rows)} row(s)" + (" (truncated at the row cap)" if result.truncated else "")
     return buffer.getvalue() + note + "\n"
 
 
 def _markdown(result: QueryResult, labeller: Labeller | None) -> str:
-    labels = _labels(result, labeller)
-    lines = ["| " + " | ".join(result.columns) + " |", "|" + "---|" * len(result.columns)]
-    for row in result.rows:
-        lines.append("| " + " | ".join(display(t, labels).replace("|", "\\|") for t in row) + " |")
+    columns, rows = _cells(result, _labels(result, labeller))
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for cells in rows:
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -79,17 +96,21 @@ def _plain(term: Term | None) -> str:
     return "" if term is None else term.value
 
 
-def _csv(result: QueryResult, _: Labeller | None, delimiter: str = ",") -> str:
+def _csv(result: QueryResult, _: Labeller | None) -> str:
+    """SPARQL 1.1 CSV: plain values (full IRIs), empty for unbound."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
         writer.writerow([_plain(t) for t in row])
     return buffer.getvalue()
 
 
-def _tsv(result: QueryResult, labeller: Labeller | None) -> str:
-    return _csv(result, labeller, delimiter="\t")
+def _tsv(result: QueryResult, _: Labeller | None) -> str:
+    """SPARQL 1.1 TSV: ``?var`` headers and terms in N-Triples syntax (so datatypes survive)."""
+    lines = ["\t".join(f"?{c}" for c in result.columns)]
+    lines += ["\t".join("" if t is None else t.n3() for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
 
 
 def _json(result: QueryResult, _: Labeller | None) -> str:

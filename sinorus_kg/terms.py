@@ -55,7 +55,7 @@ class Term:
         if self.kind == "bnode":
             return f"_:{self.value}"
         escaped = (self.value.replace("\\", "\\\\").replace('"', '\\"')
-                   .replace("\n", "\\n").replace("\r", "\\r"))
+                   .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
         if self.lang:
             return f'"{escaped}"@{self.lang}'
         if self.datatype and self.datatype != _XSD + "string":
