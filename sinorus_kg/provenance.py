@@ -13,8 +13,9 @@ full stop ("U.S.", "Mr."), so the rule yields exactly the document's 31 sentence
 
 ``sentences_turtle()`` writes ``data/sentences.ttl`` byte for byte the same every time
 (no rdflib serializer, whose ordering depends on hashing). ``coverage()`` reports, for
-each sentence, the nodes citing it with ``prov:wasDerivedFrom`` or the reason it carries
-no encodable fact (``sr:noFactReason``); every sentence must be one or the other.
+each sentence, the nodes citing it with ``prov:wasDerivedFrom`` or ``sr:contextFrom`` or
+the reason it carries no encodable fact (``sr:noFactReason``); every sentence must be one
+or the other.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class SentenceCoverage:
     index: int
     iri: str
     text: str
-    facts: list[str] = field(default_factory=list)  # IRIs of nodes citing the sentence, sorted
+    facts: list[str] = field(default_factory=list)  # IRIs of nodes citing the sentence (either way), sorted
     no_fact_reason: str | None = None
 
     @property
@@ -180,8 +181,14 @@ class CoverageReport:
 
 
 def coverage(graph: Graph) -> CoverageReport:
-    """For every sr:Sentence in ``graph`` (in index order): the nodes citing it, or its reason."""
+    """For every sr:Sentence in ``graph`` (in index order): the nodes citing it, or its reason.
+
+    Coverage runs on asserted data, where a context citation (``sr:contextFrom``, a
+    subproperty of ``prov:wasDerivedFrom``) is not yet entailed as a derivation: both are
+    counted, since a sentence that dates or places another's fact is still encoded.
+    """
     sentence_type = URIRef(SR + "Sentence")
+    context_p = URIRef(SR + "contextFrom")
     index_p, text_p = URIRef(SR + "sentenceIndex"), URIRef(SR + "text")
     reason_p = URIRef(SR + "noFactReason")
     rows: list[SentenceCoverage] = []
@@ -189,7 +196,8 @@ def coverage(graph: Graph) -> CoverageReport:
         index = graph.value(node, index_p)
         text = graph.value(node, text_p)
         reason = graph.value(node, reason_p)
-        facts = sorted(str(s) for s in set(graph.subjects(PROV.wasDerivedFrom, node)))
+        citing = set(graph.subjects(PROV.wasDerivedFrom, node)) | set(graph.subjects(context_p, node))
+        facts = sorted(str(s) for s in citing)
         rows.append(
             SentenceCoverage(
                 index=int(index.toPython()) if isinstance(index, Literal) else 0,

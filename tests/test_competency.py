@@ -404,6 +404,34 @@ CQS: list[CQ] = [
         {("srid:sentence/s30",)},
     ),
     CQ(
+        "date-sentence-of-naryshkin-xi-meeting",
+        "Which sentence gives the date of Naryshkin's meeting with Xi Jinping (s31 says only \"During the visit\")?",
+        "SELECT ?s WHERE { srid:event/2013-05-naryshkin-xi-meeting sr:contextFrom ?s }",
+        {("srid:sentence/s30",)},
+    ),
+    CQ(
+        "reporting-sentence-of-tourism-year-opening",
+        "Which sentence reports the opening of the Year of Chinese Tourism, rather than giving its day?",
+        """SELECT ?s WHERE { srid:event/2013-03-opening-year-of-chinese-tourism prov:wasDerivedFrom ?s
+             MINUS { srid:event/2013-03-opening-year-of-chinese-tourism sr:contextFrom ?s } }""",
+        {("srid:sentence/s19",)},
+    ),
+    CQ(
+        "facts-only-dated-by-s30",
+        "Which facts does sentence 30 (\"In May 2013, …\") only date, while sentence 31 reports them?",
+        "SELECT ?f WHERE { ?f sr:contextFrom srid:sentence/s30 }",
+        {(_e("2013-05-sixth-meeting-duma-npc-commission"),), (_e("2013-05-naryshkin-xi-meeting"),),
+         (_e("2013-05-naryshkin-zhang-dejiang-meeting"),), ("srid:holding/xi-jinping-president-prc",),
+         ("srid:holding/zhang-dejiang-chairman-npc-standing-committee",)},
+    ),
+    CQ(
+        "event-cited-only-for-context",
+        "Is there an event that no sentence reports, only sentences giving its context?",
+        """ASK { ?e a sr:Event .
+             FILTER NOT EXISTS { ?e prov:wasDerivedFrom ?s MINUS { ?e sr:contextFrom ?s } } }""",
+        False,
+    ),
+    CQ(
         "ongoing-mechanisms",
         "Which dialogue mechanisms does the document describe as continuing?",
         "SELECT ?m WHERE { ?m a sr:DialogueMechanism ; sr:ongoing true }",
