@@ -23,6 +23,8 @@ from sinorus_kg.qc import Violation
 ASSERTED = "sinorus"
 FULL = "sinorus-full"
 CATALOGUE = "catalogue"
+ONTOLOGY = "sinorus-ontology"  # the TBox alone, e.g. for Protégé (RDF/XML)
+SHAPES = "sinorus-shapes"
 
 Progress = Callable[[str], None]
 
@@ -44,9 +46,13 @@ def _step(result: BuildResult, name: str, progress: Progress | None) -> Iterator
     result.timings[name] = time.perf_counter() - start
 
 
-def release_contents(asserted: Graph, full: Graph, catalogue: Graph) -> dict[str, bytes]:
+def release_contents(asserted: Graph, full: Graph, catalogue: Graph, ontology: Graph,
+                     shapes: Graph) -> dict[str, bytes]:
     """The release's file names and bytes (deterministic)."""
     files = {
+        ONTOLOGY + EXTENSIONS["ttl"]: serialize(ontology, "ttl"),
+        ONTOLOGY + EXTENSIONS["xml"]: serialize(ontology, "xml"),
+        SHAPES + EXTENSIONS["ttl"]: serialize(shapes, "ttl"),
         ASSERTED + EXTENSIONS["ttl"]: serialize(asserted, "ttl"),
         FULL + EXTENSIONS["ttl"]: serialize(full, "ttl"),
         ASSERTED + EXTENSIONS["nt"]: serialize(asserted, "nt"),
@@ -76,7 +82,7 @@ def _describe(violation: Violation) -> str:
 def build(out_dir: Path | None = None, *, progress: Progress | None = None,
           consistency: bool = True) -> BuildResult:
     """Run the whole pipeline and write the release to ``out_dir`` (default: the project's)."""
-    from sinorus_kg.loading import load_sources
+    from sinorus_kg.loading import load_sources, parse_turtle
     from sinorus_kg.qc import run_qc
     from sinorus_kg.reasoning import check_consistency, full_graph
     from sinorus_kg.validation import has_violations, render, validate
@@ -103,7 +109,9 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
     with _step(result, "describe catalogue", progress):
         catalogue = catalogue_graph()
     with _step(result, "serialise", progress):
-        contents = release_contents(asserted, full, catalogue)
+        ontology = load_sources(data=[])
+        shapes = parse_turtle(resources.shapes_file())
+        contents = release_contents(asserted, full, catalogue, ontology, shapes)
     with _step(result, "write", progress):
         write_all_atomic((result.out_dir / name, data) for name, data in contents.items())
     result.files = [result.out_dir / name for name in contents]

@@ -45,3 +45,13 @@ def test_data_failing_shacl_is_refused_and_release_kept(tmp_path: Path, monkeypa
     assert result.exit_code == 1, result.output
     assert "bogus-visit" in result.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_ontology_rdfxml_loads_in_owlready2() -> None:
+    """The TBox as RDF/XML is what Protégé opens; owlready2 reads the same file offline."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology((RELEASE / "sinorus-ontology.rdf").as_uri()).load()
+    names = {c.name for c in onto.classes()}
+    assert {"Event", "Person", "State", "Office", "Treaty", "DialogueMechanism"} <= names
