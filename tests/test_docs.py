@@ -34,3 +34,11 @@ def test_quick_start_is_two_commands() -> None:
     block = README.split("## Quick start", 1)[1].split("```", 2)[1]
     commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
     assert commands == ["make run", "make test"]
+
+
+def test_committed_ontology_docs_are_current(tmp_path: Path) -> None:
+    from sinorus_kg.docs import build_docs
+
+    fresh = build_docs(tmp_path).read_text(encoding="utf-8")
+    committed = (Path(__file__).resolve().parents[1] / "docs" / "index.html").read_text(encoding="utf-8")
+    assert fresh == committed, "docs/index.html is stale: run `make docs` and commit it"
