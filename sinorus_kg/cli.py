@@ -284,6 +284,27 @@ def docs(
     typer.echo(f"wrote {build_docs(out)}")
 
 
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
+    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+) -> None:
+    """Serve a read-only SPARQL 1.1 endpoint and a web page over the built release."""
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
+    from sinorus_kg.server import serve as run_server
+
+    kg = KnowledgeGraph(engine)
+
+    def ready(url: str) -> None:
+        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); Ctrl-C stops")
+
+    run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready)
+
+
 STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
   FILTER(STRSTARTS(STR(?s), STR(srid:)))
