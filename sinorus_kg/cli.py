@@ -111,10 +111,14 @@ def _parse_params(raw: list[str]) -> dict[str, str]:
     return params
 
 
-def _open(engine: str) -> Any:
+def _open(engine: str, endpoint: str | None = None) -> Any:
     from sinorus_kg.knowledge_graph import KnowledgeGraph
 
-    return KnowledgeGraph(engine)
+    return KnowledgeGraph(engine, endpoint=endpoint)
+
+
+EndpointOption = Annotated[str | None, typer.Option(
+    "--endpoint", help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead.")]
 
 
 def _print_result(kg: Any, result: Any, fmt: str) -> None:
@@ -134,6 +138,7 @@ def query(
                                           "for CONSTRUCT.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
     max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run a stored query with typed parameters."""
     params = _parse_params(param or [])
@@ -141,7 +146,7 @@ def query(
 
     stored = Catalogue.load().get(name)  # fail fast on an unknown name or bad parameter
     stored.bindings(params)
-    kg = _open(engine)
+    kg = _open(engine, endpoint)
     _print_result(kg, kg.query(name, params, max_rows=max_rows), fmt)
 
 
@@ -185,6 +190,7 @@ def sparql(
     engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
     timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+    endpoint: EndpointOption = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or FROM)."""
     if file is not None:
@@ -201,7 +207,7 @@ def sparql(
     from sinorus_kg.safety import check_read_only
 
     check_read_only(body)
-    kg = _open(engine)
+    kg = _open(engine, endpoint)
     _print_result(kg, kg.sparql(body, timeout=timeout, max_rows=max_rows), fmt)
 
 
@@ -231,9 +237,10 @@ def export(
 @handles_errors
 def stats(
     engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
+    endpoint: EndpointOption = None,
 ) -> None:
     """Counts of triples, instances by class and sentences covered, from the built release."""
-    kg = _open(engine)
+    kg = _open(engine, endpoint)
     _print_result(kg, kg.sparql(STATS_QUERY, timeout=None), "table")
 
 
@@ -303,6 +310,22 @@ def serve(
         typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); Ctrl-C stops")
 
     run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready)
+
+
+@app.command()
+@handles_errors
+def push(
+    store_url: Annotated[str, typer.Argument(help="The Graph Store service, e.g. http://127.0.0.1:7878/store.")],
+    query_url: Annotated[str | None, typer.Option(
+        help="Query service to count the triples on (default: …/query beside the store).")] = None,
+) -> None:
+    """Upload the built release to a SPARQL 1.1 Graph Store (e.g. http://127.0.0.1:7878/store)."""
+    from sinorus_kg.remote import push_release
+
+    result = push_release(store_url, query_url=query_url)
+    names = ", ".join(p.name for p in result.files)
+    count = f"; the store now holds {result.triples} triples" if result.triples is not None else ""
+    typer.echo(f"pushed {names} ({result.bytes} bytes) to the default graph of {result.store_url}{count}")
 
 
 STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {

@@ -1,8 +1,10 @@
-"""Query engines behind one interface: rdflib (the reference) and embedded Oxigraph (fast).
+"""Query engines behind one interface: rdflib (the reference), embedded Oxigraph (fast),
+and any SPARQL 1.1 endpoint (``sinorus_kg.remote``).
 
-Both return a QueryResult of engine-neutral Terms, so answers compare and print alike.
+All return a QueryResult of engine-neutral Terms, so answers compare and print alike.
 Parameters arrive as Terms and are bound natively (rdflib ``initBindings``, Oxigraph
-``substitutions``): a value is never pasted into query text.
+``substitutions``; on an endpoint, a VALUES row of validated, escaped terms): a user's
+text is never pasted into query text.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sinorus_kg.terms import Term
 if TYPE_CHECKING:
     from rdflib import Graph
 
-ENGINES = ("oxigraph", "rdflib")
+ENGINES = ("oxigraph", "rdflib", "endpoint")
 DEFAULT_ENGINE = "oxigraph"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -60,10 +62,18 @@ def release_files() -> list[Path]:
 
 
 def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
-                files: Sequence[Path] | None = None) -> Engine:
-    """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release."""
+                files: Sequence[Path] | None = None, endpoint: str | None = None) -> Engine:
+    """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release;
+    or, for ``"endpoint"``, the SPARQL 1.1 query service at the URL ``endpoint``."""
     if name not in ENGINES:
         raise InputError(f"unknown engine {name!r} (choose one of: {', '.join(ENGINES)})")
+    if name == "endpoint" or endpoint is not None:
+        if name != "endpoint" or not endpoint or graph is not None or files is not None:
+            raise InputError("the endpoint engine takes a query URL and nothing else "
+                             "(e.g. --endpoint http://127.0.0.1:7878/query)")
+        from sinorus_kg.remote import EndpointEngine
+
+        return EndpointEngine(endpoint)
     if name == "oxigraph":
         return OxigraphEngine.from_graph(graph) if graph is not None else OxigraphEngine.from_files(
             files or release_files())

@@ -35,10 +35,10 @@ def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> s
         raise InputError(f"unknown format {fmt!r} for this query (choose one of: {', '.join(SELECT_FORMATS)})")
     if result.kind == "ask":
         if fmt == "srj" or fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean})
+            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
         if fmt == "srx":
             return _srx_head([]) + f"  <boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n"
-        return "true" if result.boolean else "false"
+        return "true\n" if result.boolean else "false\n"
     renderers: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
         "table": _table, "markdown": _markdown, "csv": _csv, "tsv": _tsv,
         "json": _json, "srj": _srj, "srx": _srx,

@@ -1,7 +1,8 @@
 """The Python API: one object to query, validate and export the knowledge graph.
 
 It opens the built release by default (fast: no reasoning at start-up), or any rdflib
-graph, on the engine of your choice.
+graph, on the engine of your choice; or a remote SPARQL 1.1 endpoint the release was
+pushed to (``KnowledgeGraph(endpoint="http://…/query")``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ class KnowledgeGraph:
     """The knowledge graph on one engine, with the stored-query catalogue."""
 
     def __init__(self, engine: str = DEFAULT_ENGINE, graph: Graph | None = None,
-                 catalogue: Catalogue | None = None):
-        self.engine: Engine = open_engine(engine, graph=graph)
+                 catalogue: Catalogue | None = None, endpoint: str | None = None):
+        if endpoint is not None:
+            engine = "endpoint"
+        self.engine: Engine = open_engine(engine, graph=graph, endpoint=endpoint)
         self.catalogue = catalogue or Catalogue.load()
 
     @classmethod

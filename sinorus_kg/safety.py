@@ -18,7 +18,8 @@ T = TypeVar("T")
 
 _FORBIDDEN = ("SERVICE", "LOAD", "FROM", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE",
               "ADD", "MOVE", "COPY", "WITH", "USING")
-_STRIP = re.compile(
+# Strings, IRIs and comments: the parts of SPARQL text that are not code (shared with remote.py).
+NON_CODE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'        # long double-quoted strings
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"       # long single-quoted strings
     r'|"(?:[^"\\\n]|\\.)*"'                   # double-quoted strings
@@ -31,7 +32,7 @@ _KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(_FORBIDDEN) + r")(?![\w:-])", 
 
 def check_read_only(sparql: str) -> None:
     """Reject updates and anything that could reach the network, naming the keyword found."""
-    code = _STRIP.sub(" ", sparql)
+    code = NON_CODE.sub(" ", sparql)
     match = _KEYWORD.search(code)
     if match:
         word = match.group(1).upper()

@@ -63,7 +63,7 @@ def test_standard_results_formats_parse(fmt: str, parser: str) -> None:
 
 
 def test_ask_and_graph_formats() -> None:
-    assert render(QueryResult("ask", boolean=True), "table") == "true"
+    assert render(QueryResult("ask", boolean=True), "table") == "true\n"
     assert json.loads(render(QueryResult("ask", boolean=False), "srj"))["boolean"] is False
     graph = QueryResult("graph", triples=[(Term.iri(XI), Term.iri("http://www.w3.org/2000/01/rdf-schema#label"),
                                            Term.literal("习近平", lang="zh"))])

@@ -1,0 +1,308 @@
+"""A remote SPARQL 1.1 endpoint as a query engine, and pushing the release to a Graph Store.
+
+A team that outgrows one machine loads the release into a server (Oxigraph, Fuseki,
+GraphDB, Virtuoso, QLever…) with the SPARQL 1.1 Graph Store Protocol (``push_release``)
+and runs the same catalogue through the SPARQL 1.1 Protocol (``EndpointEngine``). Only
+the standard library talks HTTP, and nothing is contacted unless the user names a URL.
+
+Binding parameters. The protocol has no substitution API, so ``bind_values`` adds
+``VALUES (?a ?b) { (term term) }`` as the first element of the query's top-level WHERE
+group. This is still binding as RDF terms, not pasting user text into the query:
+each value is a typed ``Term`` (checked by ``Param.bind``), written in its escaped
+N-Triples form by ``Term.n3()``; IRIs, datatypes and language tags are validated first
+(no ``<>"{}|^`\\``, control character or whitespace in an IRI), blank nodes are refused,
+and a ``u`` after an escaped backslash is written ``\\u0075`` so that servers decoding
+``\\u`` escapes before parsing read the same text. No value can end its term early, so
+none can add syntax (``"} UNION { ?s ?p ?o"`` stays one literal).
+Placed first in the top-level group, the VALUES row is joined with everything in that
+group and seen by its FILTERs, which for the stored queries gives the same answers as
+SEP-0007 substitution (rdflib ``initBindings``, Oxigraph ``substitutions``); a test
+runs every stored query on a real Oxigraph server and compares. The two would differ only
+where a parameter is used in a FILTER of a nested group (a UNION branch, a ``{ }`` block),
+inside a sub-SELECT that does not project it, or as the only variable shared with a MINUS:
+write stored queries so parameters appear in the top-level group, as they do now.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from sinorus_kg.engines import RDFS_LABEL, QueryResult, _truncate
+from sinorus_kg.errors import InputError
+from sinorus_kg.safety import NON_CODE
+from sinorus_kg.terms import Term
+
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+TURTLE = "text/turtle"
+_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
+_WHERE = re.compile(r"\s*WHERE(?![\w:-])", re.IGNORECASE)
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f]')
+_LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPED_U = re.compile(r"((?:\\\\)+)([uU])")  # escaped backslashes, then u or U
+_LABEL_BATCH = 200
+
+
+def _code(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out, offsets unchanged."""
+    return NON_CODE.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword in code."""
+    match = _FORM.search(_code(sparql))
+    return match.group(1).upper() if match else "SELECT"
+
+
+def _closing_brace(code: str, start: int) -> int:
+    """The offset of the ``}`` that closes the ``{`` at ``start``."""
+    depth = 0
+    for i in range(start, len(code)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    raise InputError("cannot bind parameters: the query has an unbalanced '{'")
+
+
+def _where_group(sparql: str) -> tuple[int, tuple[int, int] | None]:
+    """Offset of the top-level WHERE group's ``{``; for ``CONSTRUCT WHERE``, also its WHERE and ``}``."""
+    code = _code(sparql)
+    form = _FORM.search(code)
+    if form is None:
+        raise InputError("cannot bind parameters: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
+    position = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        short = _WHERE.match(code, position)
+        if short:  # CONSTRUCT WHERE { triples }: the group is also the template
+            brace = code.find("{", short.end())
+            if brace < 0:
+                raise InputError("cannot bind parameters: CONSTRUCT WHERE has no '{'")
+            return brace, (short.start(), _closing_brace(code, brace))
+        template = code.find("{", position)
+        if template < 0:
+            raise InputError("cannot bind parameters: CONSTRUCT has no template")
+        position = _closing_brace(code, template) + 1
+    parens = 0
+    for i in range(position, len(code)):
+        char = code[i]
+        if char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif char == "{" and parens == 0:  # a '{' inside ( ) is an EXISTS in the projection
+            return i, None
+    raise InputError(f"cannot bind parameters: the {form.group(1).upper()} query has no WHERE group")
+
+
+def _checked(term: Term) -> str:
+    """``term`` in N-Triples form, after checking that nothing in it can end it early."""
+    if term.kind == "bnode":
+        raise InputError("a blank node cannot be bound as a parameter")
+    if term.kind == "iri":
+        _check_iri(term.value)
+    elif term.lang is not None and not _LANG.fullmatch(term.lang):
+        raise InputError(f"not a valid language tag: {term.lang!r}")
+    elif term.datatype is not None:
+        _check_iri(term.datatype)
+    # SPARQL 1.1 (19.2) lets a server decode \u escapes before parsing, where the "\u" of an
+    # escaped backslash could become a quote: write that u as \u0075, the same text either way.
+    return _ESCAPED_U.sub(lambda m: m.group(1) + ("\\u0075" if m.group(2) == "u" else "\\u0055"), term.n3())
+
+
+def _check_iri(iri: str) -> None:
+    bad = _BAD_IRI.search(iri)
+    if bad or not iri:
+        raise InputError(f"not a valid IRI: {iri!r}" + (f" (it contains {bad.group(0)!r})" if bad else ""))
+
+
+def values_block(bindings: dict[str, Term]) -> str:
+    """``VALUES (?a ?b) { (t1 t2) }`` for one row of validated, escaped terms."""
+    for name in bindings:
+        if not _VARIABLE.fullmatch(name):
+            raise InputError(f"not a valid variable name: {name!r}")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(_checked(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def bind_values(sparql: str, bindings: dict[str, Term] | None) -> str:
+    """The query with ``bindings`` as a VALUES row first in its top-level WHERE group."""
+    if not bindings:
+        return sparql
+    values = values_block(bindings)
+    brace, short = _where_group(sparql)
+    if short is not None:  # CONSTRUCT WHERE { T } means CONSTRUCT { T } WHERE { T }
+        where, end = short
+        triples = sparql[brace + 1:end]
+        return f"{sparql[:where]} {{{triples}}} WHERE {{ {values}\n{triples}}}{sparql[end + 1:]}"
+    return f"{sparql[:brace + 1]} {values}\n{sparql[brace + 1:]}"
+
+
+class EndpointEngine:
+    """Runs queries on a SPARQL 1.1 Protocol endpoint (POST ``application/sparql-query``)."""
+
+    name = "endpoint"
+
+    def __init__(self, query_url: str, timeout: float = 30.0):
+        self.query_url = _http_url(query_url)
+        self.timeout = timeout
+
+    def run(self, sparql: str, bindings: dict[str, Term] | None = None,
+            max_rows: int | None = None) -> QueryResult:
+        text = bind_values(sparql, bindings)
+        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        accept = f"{N_TRIPLES}, {TURTLE};q=0.5" if graph else RESULTS_JSON
+        content_type, body = _request(self.query_url, "POST", text.encode("utf-8"),
+                                      {"Content-Type": "application/sparql-query", "Accept": accept},
+                                      self.timeout)
+        if content_type in (N_TRIPLES, TURTLE) or (graph and content_type != RESULTS_JSON):
+            triples, truncated = _truncate(_parse_triples(body, content_type, self.query_url), max_rows)
+            return QueryResult("graph", triples=triples, truncated=truncated)
+        return _parse_results(body, self.query_url, max_rows)
+
+    def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
+        if not _LANG.fullmatch(lang):
+            raise InputError(f"not a valid language tag: {lang!r}")
+        wanted = sorted({iri for iri in iris if iri and not _BAD_IRI.search(iri)})
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), _LABEL_BATCH):
+            values = " ".join(f"<{iri}>" for iri in wanted[start:start + _LABEL_BATCH])
+            result = self.run(
+                f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}> ?label "
+                f'FILTER(isLiteral(?label) && LCASE(LANG(?label)) IN ("", "{lang.lower()}")) }} '
+                "ORDER BY ?s DESC(LANG(?label)) ?label")
+            for subject, label in result.rows:
+                if subject is not None and label is not None and subject.value not in out:
+                    out[subject.value] = label.value
+        return out
+
+
+def default_query_url(store_url: str) -> str | None:
+    """The query service beside a Graph Store: Oxigraph ``…/store`` and Fuseki ``…/data`` → ``…/query``."""
+    parts = urlsplit(store_url)
+    head, _, last = parts.path.rstrip("/").rpartition("/")
+    if last not in ("store", "data"):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, f"{head}/query", "", ""))
+
+
+@dataclass(frozen=True)
+class PushResult:
+    store_url: str
+    files: list[Path]
+    bytes: int
+    triples: int | None  # counted on the query service afterwards, when one is known
+
+
+def push_release(store_url: str, files: Sequence[Path] | None = None, query_url: str | None = None,
+                 timeout: float = 120.0) -> PushResult:
+    """Replace the store's default graph with the release (PUT the first file, POST the others).
+
+    Separate requests keep each file a document of its own, so blank-node labels never
+    merge across files. The triples are counted afterwards on ``query_url`` (by default
+    the ``…/query`` service beside an Oxigraph or Fuseki store).
+    """
+    from sinorus_kg.engines import release_files
+
+    chosen = list(files) if files is not None else release_files()
+    target = _http_url(store_url)
+    url = target + ("&" if urlsplit(target).query else "?") + "default"
+    sent = 0
+    for number, path in enumerate(chosen):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from None
+        _request(url, "PUT" if number == 0 else "POST", data, {"Content-Type": TURTLE}, timeout)
+        sent += len(data)
+    counter = query_url or default_query_url(target)
+    triples = None
+    if counter:
+        result = EndpointEngine(counter, timeout).run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        count = result.rows[0][0] if result.rows else None
+        triples = int(count.value) if count is not None else None
+    return PushResult(target, chosen, sent, triples)
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"not an http(s) URL: {url!r} (e.g. http://127.0.0.1:7878/query)")
+    return url.strip()
+
+
+def _request(url: str, method: str, data: bytes, headers: dict[str, str], timeout: float) -> tuple[str, bytes]:
+    """Send one request; the answer's media type and body, or an InputError that says why not."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)
+            content_type = response.headers.get_content_type()
+            return content_type, response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            message = exc.read().decode("utf-8", "replace").strip()
+        raise InputError(f"the SPARQL endpoint at {url} answered {exc.code} {exc.reason}: "
+                         f"{message[:2000] or '(no message)'}") from None
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        raise InputError(f"cannot reach the SPARQL endpoint at {url}: {reason}") from None
+
+
+def _parse_results(body: bytes, url: str, max_rows: int | None) -> QueryResult:
+    try:
+        document = json.loads(body)
+        if "boolean" in document:
+            return QueryResult("ask", boolean=bool(document["boolean"]))
+        columns = [str(v) for v in document["head"].get("vars", [])]
+        solutions = document["results"]["bindings"]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"the SPARQL endpoint at {url} sent results that are not SPARQL JSON: {exc}") from None
+    rows, truncated = _truncate(
+        (tuple(_json_term(s.get(c)) for c in columns) for s in solutions), max_rows)
+    return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
+
+
+def _json_term(node: dict[str, Any] | None) -> Term | None:
+    if node is None:
+        return None
+    kind, value = node.get("type"), str(node.get("value", ""))
+    if kind == "uri":
+        return Term.iri(value)
+    if kind == "bnode":
+        return Term("bnode", value)
+    if kind in ("literal", "typed-literal"):  # typed-literal: the SPARQL 1.0 form some servers still send
+        return Term.literal(value, node.get("datatype"), node.get("xml:lang"))
+    raise InputError(f"unsupported term type in SPARQL results: {kind!r}")
+
+
+def _parse_triples(body: bytes, content_type: str, url: str) -> Iterable[tuple[Term, Term, Term]]:
+    import pyoxigraph as ox
+
+    from sinorus_kg.engines import _from_ox
+
+    fmt = ox.RdfFormat.TURTLE if content_type == TURTLE else ox.RdfFormat.N_TRIPLES
+    try:
+        quads = list(ox.parse(body, format=fmt))
+    except SyntaxError as exc:
+        raise InputError(f"the SPARQL endpoint at {url} sent RDF that does not parse: {exc}") from None
+    return [(_node(_from_ox(q.subject)), _node(_from_ox(q.predicate)), _node(_from_ox(q.object))) for q in quads]
+
+
+def _node(term: Term | None) -> Term:
+    assert term is not None  # a triple's terms are always bound
+    return term
+
+
+__all__ = ["EndpointEngine", "PushResult", "bind_values", "default_query_url", "push_release", "query_form"]
