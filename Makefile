@@ -47,8 +47,9 @@ release: $(BIN)/.run-installed java ## Rebuild release/ (deterministic; commit t
 
 build: release
 
-docs: $(BIN)/.run-installed ## HTML documentation of the ontology into docs/
+docs: $(BIN)/.run-installed ## HTML documentation of the ontology and the timeline picture into docs/
 	$(BIN)/sinorus-kg docs --out docs
+	$(BIN)/sinorus-kg timeline --out docs/timeline.png
 
 bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_cli.py

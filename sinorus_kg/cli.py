@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -326,6 +327,25 @@ def push(
     names = ", ".join(p.name for p in result.files)
     count = f"; the store now holds {result.triples} triples" if result.triples is not None else ""
     typer.echo(f"pushed {names} ({result.bytes} bytes) to the default graph of {result.store_url}{count}")
+
+
+@app.command()
+@handles_errors
+def timeline(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The picture: .png, .svg or .pdf.")] = Path("timeline.png"),
+    kind: Annotated[str | None, typer.Option(help="Only events of this class, e.g. sr:Visit.")] = None,
+    start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+                                                   help="First day of the period (events overlapping it).")] = None,
+    end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
+                                                 help="Last day of the period.")] = None,
+    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+) -> None:
+    """Draw the events on a timeline picture (PNG, SVG or PDF, by the file's extension)."""
+    from sinorus_kg.plots import plot_timeline
+
+    written = plot_timeline(_open(engine), out, kind=kind, start=start.date() if start else None,
+                            end=end.date() if end else None)
+    typer.echo(f"wrote {written}", err=True)
 
 
 STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {

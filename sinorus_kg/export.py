@@ -75,17 +75,14 @@ def _sorted_jsonld(node: object) -> object:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_all_atomic([(path, data)])
+
+
+def _umask_mode() -> int:
+    """The mode a plain ``open()`` would give (mkstemp's 0600 would hide releases from others)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_all_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
@@ -95,6 +92,7 @@ def write_all_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
     they renamed into place.
     """
     staged: list[tuple[str, Path]] = []
+    mode = _umask_mode()
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,6 +102,7 @@ def write_all_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:

@@ -98,3 +98,9 @@ def test_turtle_error_names_file_and_line_and_keeps_the_release(broken_data: Pat
     assert "zz-broken.ttl" in result.output and "line 3" in result.output
     assert (out / "sinorus.ttl").read_text() == "previous release\n"
     assert sorted(p.name for p in out.iterdir()) == ["sinorus.ttl"]
+
+
+def test_timeline_writes_a_picture(tmp_path: Path) -> None:
+    assert invoke("timeline", "--out", str(tmp_path / "t.svg"), "--kind", "sr:Visit").exit_code == 0
+    assert (tmp_path / "t.svg").read_bytes().startswith(b"<?xml")
+    assert invoke("timeline", "--out", str(tmp_path / "t.gif")).exit_code == 2

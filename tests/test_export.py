@@ -72,3 +72,12 @@ def test_failed_write_leaves_old_files(tmp_path: Path) -> None:
         write_all_atomic(contents())
     assert first.read_bytes() == b"old a" and second.read_bytes() == b"old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl"]  # no temp files left
+
+
+def test_written_files_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "x.ttl", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x.ttl").stat().st_mode & 0o777 == 0o644
