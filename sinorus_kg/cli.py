@@ -242,7 +242,10 @@ def stats(
 ) -> None:
     """Counts of triples, instances by class and sentences covered, from the built release."""
     kg = _open(engine, endpoint)
-    _print_result(kg, kg.sparql(STATS_QUERY, timeout=None), "table")
+    totals, classes = kg.stats()
+    for name, count in totals.items():
+        typer.echo(f"{name}: {count}")
+    _print_result(kg, classes, "table")
 
 
 @app.command()
@@ -346,12 +349,6 @@ def timeline(
     written = plot_timeline(_open(engine), out, kind=kind, start=start.date() if start else None,
                             end=end.date() if end else None)
     typer.echo(f"wrote {written}", err=True)
-
-
-STATS_QUERY = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
-  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
-  FILTER(STRSTARTS(STR(?s), STR(srid:)))
-} GROUP BY ?class ORDER BY DESC(?instances) ?class"""
 
 
 def main() -> None:

@@ -68,3 +68,21 @@ class KnowledgeGraph:
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         return self.engine.labels(iris)
+
+    def stats(self) -> tuple[dict[str, int], QueryResult]:
+        """Totals (triples, facts, sentences cited) and the instances of each ontology class."""
+        totals = {name: int(self.engine.run(sparql_prologue() + text).records()[0]["n"])
+                  for name, text in _TOTALS.items()}
+        return totals, self.engine.run(sparql_prologue() + _INSTANCES)
+
+
+_TOTALS = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
+    "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
+    "sentences cited by facts": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f prov:wasDerivedFrom ?s . ?s a sr:Sentence }",
+}
+_INSTANCES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
+  ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
+  FILTER(STRSTARTS(STR(?s), STR(srid:)))
+} GROUP BY ?class ORDER BY DESC(?instances) ?class"""

@@ -104,3 +104,10 @@ def test_timeline_writes_a_picture(tmp_path: Path) -> None:
     assert invoke("timeline", "--out", str(tmp_path / "t.svg"), "--kind", "sr:Visit").exit_code == 0
     assert (tmp_path / "t.svg").read_bytes().startswith(b"<?xml")
     assert invoke("timeline", "--out", str(tmp_path / "t.gif")).exit_code == 2
+
+
+def test_stats_counts_the_document() -> None:
+    result = invoke("stats", "--engine", "rdflib")
+    assert result.exit_code == 0, result.output
+    assert "sentences: 31\n" in result.output and "sentences cited by facts: 31\n" in result.output
+    assert "Treaty" in result.output  # instances by class, by label
