@@ -80,7 +80,8 @@ _TOTALS = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
     "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
-    "sentences cited by facts": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f prov:wasDerivedFrom ?s . ?s a sr:Sentence }",
+    "sentences cited by facts":
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f prov:wasDerivedFrom ?s . ?s a sr:Sentence }",
 }
 _INSTANCES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))
