@@ -147,3 +147,22 @@ def test_engines_agree(engines: dict[str, Engine], name: str) -> None:
             triples = {tuple(norm_term(t) for t in triple) for triple in result.triples}
             answers.append((result.kind, result.columns, rows, triples, result.boolean))
         assert answers[0] == answers[1], name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_label_columns_are_not_all_empty(engines: dict[str, Engine], name: str) -> None:
+    """A ``…Label`` column that is empty on every row means a query reads the wrong label property."""
+    q = CATALOGUE.get(name)
+    if q.kind != "SELECT":
+        return
+    for case in golden_cases(name):
+        result = run(engines["oxigraph"], q, case.get("params", {}))
+        if not result.rows:
+            continue
+        for i, column in enumerate(result.columns):
+            subject = column.removesuffix("Label")
+            if column.endswith("Label") and subject in result.columns:
+                j = result.columns.index(subject)
+                labelled = [row for row in result.rows if row[j] is not None and row[j].kind == "iri"]
+                assert not labelled or any(row[i] is not None for row in labelled), (
+                    f"{name} {case.get('params', {})}: ?{column} is empty on every row with a ?{subject}")
