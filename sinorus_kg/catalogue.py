@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
-from sinorus_kg.namespaces import expand, sparql_prologue
+from sinorus_kg.namespaces import check_iri, expand, shorten, sparql_prologue
 from sinorus_kg.terms import Term
+
+if TYPE_CHECKING:
+    from sinorus_kg.engines import Engine
 
 PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -40,8 +43,10 @@ class Param:
     optional: bool = False
     description: str = ""
 
-    def bind(self, raw: str) -> Term:
-        """The RDF term for a user's value; a bad value is an InputError naming the parameter."""
+    def bind(self, raw: object) -> Term:
+        """The RDF term for a user's value (a string, or an int/date from Python); a bad value is
+        an InputError naming the parameter."""
+        raw = raw.isoformat() if isinstance(raw, date) else str(raw)
         text = raw.strip()
         try:
             if self.type == "iri":
@@ -62,6 +67,14 @@ class Param:
             raise InputError(
                 f"parameter {self.name!r}: {raw!r} is not a valid {self.expected()}"
             ) from None
+
+    def check_class(self, engine: Engine, term: Term) -> None:
+        """An IRI parameter declared with a class must name an instance of it in the graph."""
+        if self.type != "iri" or not self.cls:
+            return
+        cls = expand(self.cls)
+        if not engine.run(f"ASK {{ ?x a <{check_iri(cls)}> }}", {"x": term}).boolean:
+            raise InputError(f"parameter {self.name!r}: {shorten(term.value)} is not a {self.cls} in the graph")
 
     def expected(self) -> str:
         return {
@@ -97,7 +110,7 @@ class StoredQuery:
 
     def sparql(self) -> str:
         """The query with the project's PREFIX prologue."""
-        return sparql_prologue() + self.text
+        return sparql_prologue(one_line=True) + self.text
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -106,7 +119,7 @@ class StoredQuery:
         known = ", ".join(p.name for p in self.params) or "none"
         raise InputError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
-    def bindings(self, values: dict[str, str] | None = None) -> dict[str, Term]:
+    def bindings(self, values: Mapping[str, object] | None = None) -> dict[str, Term]:
         """Typed RDF terms for the given raw values plus defaults; optional params may stay unbound."""
         values = dict(values or {})
         bound: dict[str, Term] = {}

@@ -43,6 +43,11 @@ def handles_errors(func: F) -> F:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except BrokenPipeError:  # `sinorus-kg coverage | head`: the reader left, which is no error
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -126,6 +131,8 @@ def _print_result(kg: Any, result: Any, fmt: str) -> None:
     from sinorus_kg.formatting import render
 
     sys.stdout.write(render(result, fmt, kg.labels))
+    if result.truncated:
+        typer.echo("warning: the answer was cut at the row cap (raise it with --max-rows)", err=True)
 
 
 @app.command()
@@ -138,7 +145,7 @@ def query(
                                      help="table, csv, tsv, json, markdown, srj, srx; ttl or nt "
                                           "for CONSTRUCT.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run a stored query with typed parameters."""
@@ -189,8 +196,8 @@ def sparql(
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 30.0,
-    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds before the query is stopped.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or FROM)."""
@@ -301,8 +308,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped.")] = 10.0,
-    max_rows: Annotated[int, typer.Option(help="Row cap.")] = 10_000,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds before a query is stopped.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a web page over the built release."""
     from sinorus_kg.knowledge_graph import KnowledgeGraph

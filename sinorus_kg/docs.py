@@ -9,9 +9,7 @@ Output is deterministic (sorted, no timestamps) and written atomically.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, SKOS
 
 from sinorus_kg import resources
+from sinorus_kg.export import write_atomic
 from sinorus_kg.loading import new_graph, parse_turtle
 from sinorus_kg.namespaces import PREFIXES, SR, shorten
 
@@ -296,16 +295,8 @@ def build_docs(out_dir: Path, competency_questions: Path | None = None) -> Path:
     cq_path = competency_questions or resources.resource_root() / "docs" / "competency-questions.md"
     markdown = cq_path.read_text(encoding="utf-8") if cq_path.is_file() else ""
     page = render_html(_ontology_graph(), markdown)
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "index.html"
-    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".html", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(page)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, page.encode("utf-8"))
     return target
 
 

@@ -64,9 +64,11 @@ def _rdfxml(ntriples: bytes) -> bytes:
 
 
 def _sorted_jsonld(node: object) -> object:
-    """JSON-LD with every array in a stable order (the serialiser's order follows hashing)."""
+    """JSON-LD with every unordered array in a stable order (the serialiser's order follows
+    hashing); an ``@list`` is an RDF list, whose order is meaning, and is left as it is."""
     if isinstance(node, dict):
-        return {k: _sorted_jsonld(v) for k, v in node.items()}
+        return {k: [_sorted_jsonld(item) for item in value] if k == "@list" and isinstance(value, list)
+                else _sorted_jsonld(value) for k, value in node.items()}
     if isinstance(node, list):
         items = [_sorted_jsonld(v) for v in node]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))

@@ -54,14 +54,15 @@ def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:
 TABLE_CELL_MAX = 120
 
 
-def _cells(result: QueryResult, labels: dict[str, str]) -> tuple[list[str], list[list[str]]]:
+def _cells(result: QueryResult, labels: dict[str, str],
+           limit: int | None = TABLE_CELL_MAX) -> tuple[list[str], list[list[str]]]:
     """Columns and cells for people: IRIs shown by their label; an IRI column ``x`` is left out
     when the query also returns ``xLabel`` (the label says the same, more readably)."""
     keep = [i for i, c in enumerate(result.columns) if f"{c}Label" not in result.columns]
     rows = []
     for row in result.rows:
         cells = [display(row[i], labels) for i in keep]
-        rows.append([c if len(c) <= TABLE_CELL_MAX else c[: TABLE_CELL_MAX - 1] + "…" for c in cells])
+        rows.append([c if limit is None or len(c) <= limit else c[: limit - 1] + "…" for c in cells])
     return [result.columns[i] for i in keep], rows
 
 
@@ -85,7 +86,7 @@ def _table(result: QueryResult, labeller: Labeller | None) -> str:
 
 
 def _markdown(result: QueryResult, labeller: Labeller | None) -> str:
-    columns, rows = _cells(result, _labels(result, labeller))
+    columns, rows = _cells(result, _labels(result, labeller), limit=None)  # a report keeps all text
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for cells in rows:
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")

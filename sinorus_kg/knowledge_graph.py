@@ -7,10 +7,13 @@ pushed to (``KnowledgeGraph(endpoint="http://…/query")``).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.engines import DEFAULT_ENGINE, Engine, QueryResult, open_engine
+from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import sparql_prologue
 from sinorus_kg.safety import check_read_only, run_with_timeout
 
@@ -45,13 +48,18 @@ class KnowledgeGraph:
     def stored(self, name: str) -> StoredQuery:
         return self.catalogue.get(name)
 
-    def query(self, name: str, params: dict[str, str] | None = None,
+    def query(self, name: str, params: Mapping[str, object] | None = None,
               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
-        """Run a stored query; ``params`` are raw strings, typed and bound as RDF terms."""
+        """Run a stored query; ``params`` (strings, ints, dates) are typed and bound as RDF terms,
+        and an IRI declared with a class must name an instance of that class."""
         stored = self.catalogue.get(name)
-        return self.engine.run(stored.sparql(), stored.bindings(params), max_rows=max_rows)
+        bindings = stored.bindings(params)
+        for param in stored.params:
+            if param.name in bindings:
+                param.check_class(self.engine, bindings[param.name])
+        return self.engine.run(stored.sparql(), bindings, max_rows=max_rows)
 
-    def records(self, name: str, **params: str) -> list[dict[str, Any]]:
+    def records(self, name: str, **params: object) -> list[dict[str, Any]]:
         """A stored query's rows as dicts of typed Python values (int, date, bool, str)."""
         return self.query(name, params).records()
 
@@ -59,12 +67,15 @@ class KnowledgeGraph:
                max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
         """Run a user's ad-hoc query: read-only, offline, under a time limit and a row cap."""
         check_read_only(text)
-        full_text = sparql_prologue() + text
+        full_text = sparql_prologue(one_line=True) + text
 
         def run() -> QueryResult:
             return self.engine.run(full_text, max_rows=max_rows)
 
-        return run_with_timeout(run, timeout) if timeout else run()
+        try:
+            return run_with_timeout(run, timeout) if timeout else run()
+        except InputError as exc:
+            raise InputError(_relocate(str(exc), len(full_text) - len(text))) from None
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         return self.engine.labels(iris)
@@ -74,6 +85,17 @@ class KnowledgeGraph:
         totals = {name: int(self.engine.run(sparql_prologue() + text).records()[0]["n"])
                   for name, text in _TOTALS.items()}
         return totals, self.engine.run(sparql_prologue() + _INSTANCES)
+
+
+def _relocate(message: str, offset: int) -> str:
+    """Positions in an engine's syntax error, counted in the user's text (without the prologue)."""
+    def line1(match: re.Match[str]) -> str:
+        col = int(match.group(2))
+        return f"{match.group(1)}{col - offset if col > offset else col}"
+
+    message = re.sub(r"(error at 1:)(\d+)", line1, message)  # Oxigraph: "error at LINE:COL"
+    message = re.sub(r"(\(line:1, col:)(\d+)", line1, message)  # rdflib/pyparsing
+    return re.sub(r"(at char )(\d+)", lambda m: f"{m.group(1)}{max(int(m.group(2)) - offset, 0)}", message)
 
 
 _TOTALS = {

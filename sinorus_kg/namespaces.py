@@ -3,6 +3,8 @@
 Kept free of rdflib imports so that the fast query path can use them too.
 """
 
+import re
+
 SR = "https://w3id.org/sinorus/ontology#"
 SRID = "https://w3id.org/sinorus/id/"
 
@@ -47,21 +49,40 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines for every project prefix, prepended to stored and ad-hoc queries."""
+def sparql_prologue(one_line: bool = False) -> str:
+    """PREFIX declarations for every project prefix, prepended to stored and ad-hoc queries.
+
+    ``one_line`` puts them all on one line, so that an engine's syntax error keeps the line
+    numbers of the query the user wrote (only line 1's columns shift).
+    """
+    if one_line:
+        return " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+_BAD_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f]')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def check_iri(iri: str) -> str:
+    """``iri`` itself if it is an absolute IRI that cannot break out of ``<…>``; else ValueError."""
+    bad = _BAD_IRI.search(iri)
+    if bad or not _SCHEME.match(iri):
+        reason = f"it contains {bad.group(0)!r}" if bad else "it has no scheme such as https:"
+        raise ValueError(f"not a valid IRI: {iri!r} ({reason})")
+    return iri
 
 
 def expand(curie_or_iri: str) -> str:
     """Turn `srid:person/xi-jinping` or `<https://…>` into a full IRI; raise ValueError otherwise."""
     text = curie_or_iri.strip()
     if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
+        return check_iri(text[1:-1])
     if text.startswith(("http://", "https://", "urn:")):
-        return text
+        return check_iri(text)
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
+        return check_iri(PREFIXES[prefix] + local)
     raise ValueError(f"not an IRI or a known prefixed name: {curie_or_iri!r} (known prefixes: {', '.join(PREFIXES)})")
 
 

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sinorus_kg.engines import RDFS_LABEL, QueryResult, _truncate
 from sinorus_kg.errors import InputError
+from sinorus_kg.namespaces import check_iri
 from sinorus_kg.safety import NON_CODE
 from sinorus_kg.terms import Term
 
@@ -45,7 +46,6 @@ N_TRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
 _FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 _WHERE = re.compile(r"\s*WHERE(?![\w:-])", re.IGNORECASE)
-_BAD_IRI = re.compile(r'[<>"{}|^`\\\s\x00-\x20\x7f]')
 _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPED_U = re.compile(r"((?:\\\\)+)([uU])")  # escaped backslashes, then u or U
@@ -121,10 +121,19 @@ def _checked(term: Term) -> str:
     return _ESCAPED_U.sub(lambda m: m.group(1) + ("\\u0075" if m.group(2) == "u" else "\\u0055"), term.n3())
 
 
+def _is_iri(iri: str) -> bool:
+    try:
+        check_iri(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _check_iri(iri: str) -> None:
-    bad = _BAD_IRI.search(iri)
-    if bad or not iri:
-        raise InputError(f"not a valid IRI: {iri!r}" + (f" (it contains {bad.group(0)!r})" if bad else ""))
+    try:
+        check_iri(iri)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def values_block(bindings: dict[str, Term]) -> str:
@@ -175,7 +184,7 @@ class EndpointEngine:
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
         if not _LANG.fullmatch(lang):
             raise InputError(f"not a valid language tag: {lang!r}")
-        wanted = sorted({iri for iri in iris if iri and not _BAD_IRI.search(iri)})
+        wanted = sorted({iri for iri in iris if _is_iri(iri)})
         out: dict[str, str] = {}
         for start in range(0, len(wanted), _LABEL_BATCH):
             values = " ".join(f"<{iri}>" for iri in wanted[start:start + _LABEL_BATCH])

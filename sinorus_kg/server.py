@@ -192,6 +192,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._dispatch("POST")
 
+    def _refuse(self) -> None:
+        """Any other method: 405 in plain text (http.server would answer 501 as HTML)."""
+        self._html_errors = False
+        self._error(HttpError(405, f"{self.command} is not allowed: this endpoint is read-only "
+                                   "(GET or POST /sparql, GET / and /queries)", {"Allow": "GET, POST"}))
+
+    do_PUT = do_DELETE = do_PATCH = _refuse  # noqa: N815
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (base signature)
         if self.server.log:
             super().log_message(format, *args)

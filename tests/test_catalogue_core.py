@@ -93,3 +93,12 @@ def test_bound_values_are_terms_not_text(folder: Path, engine: str) -> None:
     # An injection attempt is only an odd string: it matches the literal, it does not widen the query.
     odd = kg.run(q.sparql(), q.bindings({"note": "} UNION { ?s ?p ?o"}))
     assert [r["label"] for r in odd.records()] == ["A"]
+
+
+def test_python_values_are_accepted() -> None:
+    from datetime import date
+
+    from sinorus_kg.catalogue import Param
+
+    assert Param("y", "year").bind(2013) == Term.literal("2013", "http://www.w3.org/2001/XMLSchema#integer")
+    assert Param("d", "date").bind(date(2013, 3, 22)).value == "2013-03-22"

@@ -111,3 +111,29 @@ def test_stats_counts_the_document() -> None:
     assert result.exit_code == 0, result.output
     assert "sentences: 31\n" in result.output and "sentences cited by facts: 31\n" in result.output
     assert "Treaty" in result.output  # instances by class, by label
+
+
+def test_malformed_iri_param_is_exit_2() -> None:
+    result = invoke("query", "relations-established", "--param", "state=<not an iri>")
+    assert result.exit_code == 2 and "parameter 'state'" in result.output and "not a valid IRI" in result.output
+
+
+def test_iri_param_of_the_wrong_class_is_exit_2() -> None:
+    result = invoke("query", "relations-established", "--param", "state=person:xi-jinping")
+    assert result.exit_code == 2 and "is not a sr:State" in result.output
+
+
+def test_syntax_error_positions_count_the_users_lines() -> None:
+    result = invoke("sparql", "SELECT * WHERE {\n ?s ?p }")
+    assert result.exit_code == 2 and "error at 2:" in result.output
+
+
+def test_row_cap_is_reported_in_every_format() -> None:
+    result = invoke("sparql", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "--max-rows", "5")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 6
+    assert "row cap" in result.stderr
+
+
+def test_non_positive_limits_are_refused() -> None:
+    assert invoke("sparql", "ASK {}", "--max-rows", "0").exit_code == 2
+    assert invoke("sparql", "ASK {}", "--timeout", "-1").exit_code == 2

@@ -42,3 +42,16 @@ def test_committed_ontology_docs_are_current(tmp_path: Path) -> None:
     fresh = build_docs(tmp_path).read_text(encoding="utf-8")
     committed = (Path(__file__).resolve().parents[1] / "docs" / "index.html").read_text(encoding="utf-8")
     assert fresh == committed, "docs/index.html is stale: run `make docs` and commit it"
+
+
+def test_docs_are_readable_by_others(tmp_path: Path) -> None:
+    import os
+
+    from sinorus_kg.docs import build_docs
+
+    old = os.umask(0o022)
+    try:
+        page = build_docs(tmp_path)
+    finally:
+        os.umask(old)
+    assert page.stat().st_mode & 0o777 == 0o644

@@ -55,3 +55,15 @@ def test_ontology_rdfxml_loads_in_owlready2() -> None:
     onto = world.get_ontology((RELEASE / "sinorus-ontology.rdf").as_uri()).load()
     names = {c.name for c in onto.classes()}
     assert {"Event", "Person", "State", "Office", "Treaty", "DialogueMechanism"} <= names
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("sinorus.nt", "nt"), ("sinorus.jsonld", "json-ld"),
+                                           ("sinorus.rdf", "xml")])
+def test_every_format_says_the_same_as_the_turtle(name: str, fmt: str) -> None:
+    """Other formats must not drift: e.g. JSON-LD must keep the order of RDF lists (property chains)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    turtle = Graph().parse(RELEASE / "sinorus.ttl", format="turtle")
+    other = Graph().parse(RELEASE / name, format=fmt)
+    assert isomorphic(turtle, other)

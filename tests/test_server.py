@@ -257,3 +257,12 @@ def test_a_taken_port_is_a_clear_error(server: SparqlServer, kg: KnowledgeGraph)
 
     with pytest.raises(InputError, match="cannot listen"):
         make_server(kg, "127.0.0.1", server.server_address[1])
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_other_methods_are_refused_in_plain_text(server: SparqlServer, method: str) -> None:
+    request = urllib.request.Request(server.url + "sparql", data=b"x", method=method)
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 405 and caught.value.headers["Content-Type"].startswith("text/plain")
+    assert "read-only" in caught.value.read().decode()
