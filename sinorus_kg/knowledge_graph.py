@@ -99,7 +99,7 @@ def _relocate(message: str, offset: int) -> str:
 
 
 _TOTALS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "triples (with the query catalogue)": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
     "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
     "sentences cited by facts":

@@ -195,7 +195,7 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
             Line2D([], [], color="#777777", marker="D", linestyle="", markersize=6,
                    label="one day (or too short to draw)"),
             Line2D([], [], color="#777777", marker=">", linestyle="-", markersize=6,
-                   label=f"continuing (no end date; drawn to {DOCUMENT_END.year})"),
+                   label=f"no end date in the document (drawn to {DOCUMENT_END.year})"),
         ]
         handles += [key for key, kind in zip(keys, ("fine", "coarse", "point", "open"), strict=True)
                     if f"_{kind}" in drawn]
