@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 _KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -147,7 +148,8 @@ def parse_query_file(path: Path) -> StoredQuery:
             continue
         key, value = match.group("key"), match.group("value")
         try:
-            meta[key] = yaml.safe_load(value) if key in ("tags", "params", "paragraphs") else value.strip()
+            structured = key in ("tags", "params", "paragraphs")
+            meta[key] = yaml.load(value, Loader=_YAML_LOADER) if structured else value.strip()
         except yaml.YAMLError as exc:
             raise InputError(f"{path}:{number}: cannot read the #+ {key} header: {exc}") from None
     params = tuple(_param(path, name, spec) for name, spec in (meta.get("params") or {}).items())
@@ -183,30 +185,35 @@ def _param(path: Path, name: str, spec: Any) -> Param:
 
 
 class Catalogue:
-    """The stored queries of a folder (by default the project's ``queries/``)."""
+    """The stored queries of a folder (by default the project's ``queries/``).
 
-    def __init__(self, queries: dict[str, StoredQuery]):
-        self._queries = dict(sorted(queries.items()))
+    Files are parsed when first asked for, so running one query reads one header.
+    """
+
+    def __init__(self, paths: dict[str, Path]):
+        self._paths = dict(sorted(paths.items()))
+        self._parsed: dict[str, StoredQuery] = {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Catalogue:
         folder = directory or resources.queries_dir()
-        return cls({q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))})
+        return cls({p.stem: p for p in folder.glob("*.rq")})
 
     def __iter__(self) -> Iterator[StoredQuery]:
-        return iter(self._queries.values())
+        return (self.get(name) for name in self._paths)
 
     def __len__(self) -> int:
-        return len(self._queries)
+        return len(self._paths)
 
     def names(self) -> list[str]:
-        return list(self._queries)
+        return list(self._paths)
 
     def get(self, name: str) -> StoredQuery:
         """The named query; an unknown name is an InputError suggesting the closest names."""
-        try:
-            return self._queries[name]
-        except KeyError:
-            close = difflib.get_close_matches(name, self._queries, n=3, cutoff=0.4)
+        if name not in self._paths:
+            close = difflib.get_close_matches(name, self._paths, n=3, cutoff=0.4)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)") from None
+            raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)")
+        if name not in self._parsed:
+            self._parsed[name] = parse_query_file(self._paths[name])
+        return self._parsed[name]

@@ -117,14 +117,22 @@ def _parse_params(raw: list[str]) -> dict[str, str]:
     return params
 
 
-def _open(engine: str, endpoint: str | None = None) -> Any:
+def _open(engine: str, endpoint: str | None = None, catalogue: Any = None) -> Any:
     from sinorus_kg.knowledge_graph import KnowledgeGraph
 
-    return KnowledgeGraph(engine, endpoint=endpoint)
+    return KnowledgeGraph(engine, endpoint=endpoint, catalogue=catalogue)
 
 
 EndpointOption = Annotated[str | None, typer.Option(
     "--endpoint", help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead.")]
+
+
+def _check_limits(max_rows: int, timeout: float | None = None) -> None:
+    """Checked here rather than with typer's min=, which would import pydantic on every run."""
+    if max_rows < 1:
+        _fail(f"--max-rows must be at least 1 (got {max_rows})", 2)
+    if timeout is not None and timeout <= 0:
+        _fail(f"--timeout must be more than 0 seconds (got {timeout:g})", 2)
 
 
 def _print_result(kg: Any, result: Any, fmt: str) -> None:
@@ -145,16 +153,17 @@ def query(
                                      help="table, csv, tsv, json, markdown, srj, srx; ttl or nt "
                                           "for CONSTRUCT.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
+    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run a stored query with typed parameters."""
+    _check_limits(max_rows)
     params = _parse_params(param or [])
     from sinorus_kg.catalogue import Catalogue
 
-    stored = Catalogue.load().get(name)  # fail fast on an unknown name or bad parameter
-    stored.bindings(params)
-    kg = _open(engine, endpoint)
+    catalogue = Catalogue.load()
+    catalogue.get(name).bindings(params)  # fail fast on an unknown name or bad parameter
+    kg = _open(engine, endpoint, catalogue)
     _print_result(kg, kg.query(name, params, max_rows=max_rows), fmt)
 
 
@@ -196,11 +205,12 @@ def sparql(
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds before the query is stopped.")] = 30.0,
-    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped (> 0).")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or FROM)."""
+    _check_limits(max_rows, timeout)
     if file is not None:
         try:
             body = file.read_text(encoding="utf-8")
@@ -308,10 +318,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds before a query is stopped.")] = 10.0,
-    max_rows: Annotated[int, typer.Option(min=1, help="Row cap.")] = 10_000,
+    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped (> 0).")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a web page over the built release."""
+    _check_limits(max_rows, timeout)
     from sinorus_kg.knowledge_graph import KnowledgeGraph
     from sinorus_kg.server import serve as run_server
 
