@@ -95,13 +95,12 @@ def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl.")] = "text",
 ) -> None:
     """Validate the data against the SHACL shapes; exit 1 on a violation (warnings alone: 0)."""
-    from sinorus_kg.loading import load_sources
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
     from sinorus_kg.validation import has_violations, render
-    from sinorus_kg.validation import validate as run_validate
 
     if fmt not in ("text", "json", "ttl"):
         _fail(f"unknown format {fmt!r} (choose text, json or ttl)", 2)
-    report = run_validate(load_sources())
+    report = KnowledgeGraph.validate()
     typer.echo(render(report, fmt))
     if has_violations(report):
         raise typer.Exit(1)
@@ -238,12 +237,10 @@ def export(
                                                 help="Write to a file (atomically).")] = None,
 ) -> None:
     """Export the graph (ontology + data) deterministically."""
-    from sinorus_kg.export import serialize, write_atomic
-    from sinorus_kg.loading import load_sources
-    from sinorus_kg.reasoning import full_graph
+    from sinorus_kg.export import write_atomic
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
 
-    graph = load_sources()
-    data = serialize(full_graph(graph) if full else graph, fmt)
+    data = KnowledgeGraph.export(fmt, full=full)
     if output is None:
         sys.stdout.buffer.write(data)
     else:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
-from sinorus_kg.namespaces import PREFIXES
 from sinorus_kg.terms import Term
 
 if TYPE_CHECKING:
@@ -246,4 +245,4 @@ def _from_rdflib(node: Any) -> Term | None:
     raise TypeError(f"unexpected term {node!r}")
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "PREFIXES", "Engine", "QueryResult", "open_engine"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "QueryResult", "open_engine"]

@@ -77,6 +77,24 @@ class KnowledgeGraph:
         except InputError as exc:
             raise InputError(_relocate(str(exc), len(full_text) - len(text))) from None
 
+    @staticmethod
+    def validate() -> Any:
+        """SHACL over the sources (asserted data + ontology): a ``validation.ValidationReport``."""
+        from sinorus_kg.loading import load_sources
+        from sinorus_kg.validation import validate
+
+        return validate(load_sources())
+
+    @staticmethod
+    def export(fmt: str = "ttl", full: bool = False) -> bytes:
+        """The sources (ontology + data; ``full`` adds the OWL 2 RL entailments) as deterministic bytes."""
+        from sinorus_kg.export import serialize
+        from sinorus_kg.loading import load_sources
+        from sinorus_kg.reasoning import full_graph
+
+        graph = load_sources()
+        return serialize(full_graph(graph) if full else graph, fmt)
+
     def labels(self, iris: list[str]) -> dict[str, str]:
         return self.engine.labels(iris)
 

@@ -67,3 +67,10 @@ def test_every_format_says_the_same_as_the_turtle(name: str, fmt: str) -> None:
     turtle = Graph().parse(RELEASE / "sinorus.ttl", format="turtle")
     other = Graph().parse(RELEASE / name, format=fmt)
     assert isomorphic(turtle, other)
+
+
+def test_python_api_validates_and_exports_what_the_release_holds() -> None:
+    from sinorus_kg import KnowledgeGraph
+
+    assert KnowledgeGraph.validate().conforms
+    assert KnowledgeGraph.export("ttl") == (RELEASE / "sinorus.ttl").read_bytes()
