@@ -20,6 +20,7 @@ import yaml
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import check_iri, expand, shorten, sparql_prologue
+from sinorus_kg.safety import query_form
 from sinorus_kg.terms import Term
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-_KIND = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,7 @@ class StoredQuery:
     @property
     def kind(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments."""
-        body = "\n".join(line.split("#", 1)[0] for line in self.text.splitlines())
-        match = _KIND.search(body)
-        return match.group(1).upper() if match else "SELECT"
+        return query_form(self.text)
 
     def sparql(self) -> str:
         """The query with the project's PREFIX prologue."""

@@ -9,13 +9,13 @@ the input, never on dict or set order, so the release stays byte-stable.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from sinorus_kg.namespaces import PREFIXES, SRID, sparql_prologue
+from sinorus_kg.safety import query_form
 
 QUERIES = Namespace("https://w3id.org/sinorus/queries/")
 SOURCE = URIRef(SRID + "source/soviet-russian-chinese-relations")
@@ -24,7 +24,6 @@ SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
 NIF = Namespace(PREFIXES["nif"])
 
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _KINDS = {
     "SELECT": (SH.SPARQLSelectExecutable, SH.select),
     "ASK": (SH.SPARQLAskExecutable, SH.ask),
@@ -41,13 +40,6 @@ def query_iri(name: str) -> URIRef:
 def paragraph_iri(number: int) -> URIRef:
     """A paragraph (one line) of the source document: the unit stored queries say they cover."""
     return URIRef(f"{SRID}paragraph/p{number:02d}")
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside comments."""
-    body = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
-    match = _FORM.search(body)
-    return match.group(1).upper() if match else "SELECT"
 
 
 def runnable_text(text: str) -> str:

@@ -38,29 +38,17 @@ from urllib.parse import urlsplit, urlunsplit
 from sinorus_kg.engines import RDFS_LABEL, QueryResult, _truncate
 from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import check_iri
-from sinorus_kg.safety import NON_CODE
+from sinorus_kg.safety import QUERY_FORM, code_only, query_form
 from sinorus_kg.terms import Term
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 TURTLE = "text/turtle"
-_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 _WHERE = re.compile(r"\s*WHERE(?![\w:-])", re.IGNORECASE)
 _LANG = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPED_U = re.compile(r"((?:\\\\)+)([uU])")  # escaped backslashes, then u or U
 _LABEL_BATCH = 200
-
-
-def _code(sparql: str) -> str:
-    """The query with strings, IRIs and comments blanked out, offsets unchanged."""
-    return NON_CODE.sub(lambda m: " " * len(m.group(0)), sparql)
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword in code."""
-    match = _FORM.search(_code(sparql))
-    return match.group(1).upper() if match else "SELECT"
 
 
 def _closing_brace(code: str, start: int) -> int:
@@ -78,8 +66,8 @@ def _closing_brace(code: str, start: int) -> int:
 
 def _where_group(sparql: str) -> tuple[int, tuple[int, int] | None]:
     """Offset of the top-level WHERE group's ``{``; for ``CONSTRUCT WHERE``, also its WHERE and ``}``."""
-    code = _code(sparql)
-    form = _FORM.search(code)
+    code = code_only(sparql)
+    form = QUERY_FORM.search(code)
     if form is None:
         raise InputError("cannot bind parameters: no SELECT, ASK, CONSTRUCT or DESCRIBE found")
     position = form.end()

@@ -27,13 +27,24 @@ NON_CODE = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"                   # IRIs
     r"|#[^\n]*",                              # comments
 )
+QUERY_FORM = re.compile(r"(?<![\w:?$-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.IGNORECASE)
 _KEYWORD = re.compile(r"(?<![\w:?$])(" + "|".join(_FORBIDDEN) + r")(?![\w:-])", re.IGNORECASE)
+
+
+def code_only(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out, offsets unchanged."""
+    return NON_CODE.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword in code (SELECT if none)."""
+    match = QUERY_FORM.search(code_only(sparql))
+    return match.group(1).upper() if match else "SELECT"
 
 
 def check_read_only(sparql: str) -> None:
     """Reject updates and anything that could reach the network, naming the keyword found."""
-    code = NON_CODE.sub(" ", sparql)
-    match = _KEYWORD.search(code)
+    match = _KEYWORD.search(code_only(sparql))
     if match:
         word = match.group(1).upper()
         raise InputError(
