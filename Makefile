@@ -61,5 +61,8 @@ bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_validate.py
 
+bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stored queries at 10k, 100k, 1M triples (long)
+	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -63,7 +63,10 @@ def release_files() -> list[Path]:
 def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
                 files: Sequence[Path] | None = None, endpoint: str | None = None) -> Engine:
     """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release;
-    or, for ``"endpoint"``, the SPARQL 1.1 query service at the URL ``endpoint``."""
+    or, for ``"endpoint"``, the SPARQL 1.1 query service at the URL ``endpoint``.
+
+    This is the one place the query paths (CLI ``query``/``sparql``, ``serve``, the Python API)
+    open an engine; on Oxigraph the release is a read-only on-disk store reused across processes."""
     if name not in ENGINES:
         raise InputError(f"unknown engine {name!r} (choose one of: {', '.join(ENGINES)})")
     if name == "endpoint" or endpoint is not None:
@@ -74,8 +77,13 @@ def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
 
         return EndpointEngine(endpoint)
     if name == "oxigraph":
-        return OxigraphEngine.from_graph(graph) if graph is not None else OxigraphEngine.from_files(
-            files or release_files())
+        if graph is not None:
+            return OxigraphEngine.from_graph(graph)
+        if files is None:  # the built release: its on-disk store, opened read-only (``store``)
+            from sinorus_kg.store import open_release_store
+
+            return OxigraphEngine(open_release_store(release_files(), resources.release_dir() / "SHA256SUMS"))
+        return OxigraphEngine.from_files(files)
     return RdflibEngine(graph) if graph is not None else RdflibEngine.from_files(files or release_files())
 
 

@@ -21,6 +21,7 @@ import zipfile
 from pathlib import Path
 
 from sinorus_kg.errors import ChecksFailed
+from sinorus_kg.store import cache_dir
 
 __all__ = ["JENA_DIR", "available", "cache_dir", "classpath", "java_command", "run", "run_source"]
 
@@ -34,12 +35,6 @@ _DEPENDENCIES = ("commons-cli", "commons-codec", "commons-compress", "commons-cs
 _SHADED = "org/apache/jena/ext/xerces/"
 INSTALL_HINT = ("Apache Jena was not found: install Debian's `libapache-jena-java` "
                 "(`apt-get install -y libapache-jena-java`), or set SINORUS_JENA_JARS to a folder of its jars.")
-
-
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/sinorus-kg`` (default ``~/.cache/sinorus-kg``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "sinorus-kg"
 
 
 def _jars() -> list[Path]:
