@@ -190,6 +190,7 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
     results: dict[str, dict[str, Any]] = {q: {} for q in catalogue.names()}
     engines: dict[str, Any] = {}
     row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
+    engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
     if row["triples"] <= args.rdflib_max:
         row["load rdflib"], engines["rdflib"] = timed(lambda: RdflibEngine.from_files(files))
     server = None
@@ -230,11 +231,11 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
             (qdir / f"{stored.name}.rq").write_text(bind_values(stored.sparql(), stored.bindings()), encoding="utf-8")
         proc = jena.run(str(HERE / "ArqBench.java"), str(args.runs), str(qdir), *map(str, files))
         for line in proc.stdout.decode().splitlines():
-            name, ms, count = line.split("\t")
-            if name == "#load":
-                row["load jena"] = float(ms) / 1000
-            else:
-                results[name]["jena"] = (float(ms), int(count))
+            fields = line.split("\t")
+            if fields[0] == "#load":
+                row["load jena"] = float(fields[1]) / 1000
+            elif len(fields) == 3:
+                results[fields[0]]["jena"] = (float(fields[1]), int(fields[2]))
     return results
 
 
