@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 QUERY  ?= relations-established
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest build release docs bench java clean
+.PHONY: help run test lint typecheck pytest build release docs bench bench-scale java jena clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,11 +27,16 @@ java: ## Check that Java (for HermiT) is on PATH, or say how to get it
 	  echo "Java was not found: HermiT (the OWL reasoner used by 'build') needs it."; \
 	  echo "Install a JRE, e.g. 'sudo apt-get install -y default-jre-headless', then re-run."; exit 1; }
 
+jena: ## Install Apache Jena (Debian libapache-jena-java: SHACL for large graphs, ARQ in bench-scale) if absent
+	@test -f /usr/share/java/jena-shacl.jar || { \
+	  echo "installing libapache-jena-java"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libapache-jena-java >/dev/null; }
+
 run: $(BIN)/.run-installed java ## Set up, build + validate + export the release, show a stored query
 	$(BIN)/sinorus-kg build -v
 	$(BIN)/sinorus-kg query $(QUERY)
 
-test: $(BIN)/.dev-installed java lint typecheck pytest ## Set up and run ruff, mypy and pytest
+test: $(BIN)/.dev-installed java jena lint typecheck pytest ## Set up and run ruff, mypy and pytest
 
 lint: $(BIN)/.dev-installed ## ruff
 	$(BIN)/ruff check sinorus_kg tests benchmarks
@@ -55,6 +60,9 @@ bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_validate.py
+
+bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stored queries at 10k, 100k, 1M triples (long)
+	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -1,3 +1,3 @@
-from sinorus_kg.cli import main
+from sinorus_kg.entry import main
 
 main()

@@ -73,6 +73,9 @@ def build(
     out: Annotated[Path | None, typer.Option(help="Write the release here instead of release/.")] = None,
     no_consistency: Annotated[bool, typer.Option("--no-consistency",
                                                  help="Skip the HermiT check (needs Java).")] = False,
+    validator: Annotated[str, typer.Option(help="SHACL validator: auto (pySHACL; Jena above 50k triples), "
+                                                "pyshacl or jena.")] = "auto",
+    reasoner: Annotated[str, typer.Option(help="OWL 2 RL: rules (fast) or owlrl (reference).")] = "rules",
 ) -> None:
     """Load, validate (SHACL, QC, HermiT), reason (OWL 2 RL) and write the release."""
     from sinorus_kg.build import build as run_build
@@ -80,7 +83,8 @@ def build(
     def progress(step: str) -> None:
         typer.echo(f"• {step}…", err=True)
 
-    result = run_build(out, progress=progress, consistency=not no_consistency)
+    result = run_build(out, progress=progress, consistency=not no_consistency, validator=validator,
+                       reasoner=reasoner)
     if verbose:
         for step, seconds in result.timings.items():
             typer.echo(f"  {step:<24} {seconds:7.2f} s", err=True)
@@ -93,6 +97,7 @@ def build(
 @handles_errors
 def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or ttl.")] = "text",
+    validator: Annotated[str, typer.Option(help="auto (pySHACL; Jena above 50k triples), pyshacl or jena.")] = "auto",
 ) -> None:
     """Validate the data against the SHACL shapes; exit 1 on a violation (warnings alone: 0)."""
     from sinorus_kg.knowledge_graph import KnowledgeGraph
@@ -100,7 +105,7 @@ def validate(
 
     if fmt not in ("text", "json", "ttl"):
         _fail(f"unknown format {fmt!r} (choose text, json or ttl)", 2)
-    report = KnowledgeGraph.validate()
+    report = KnowledgeGraph.validate(validator)
     typer.echo(render(report, fmt))
     if has_violations(report):
         raise typer.Exit(1)

@@ -78,22 +78,36 @@ class KnowledgeGraph:
             raise InputError(_relocate(str(exc), len(full_text) - len(text))) from None
 
     @staticmethod
-    def validate() -> Any:
-        """SHACL over the sources (asserted data + ontology): a ``validation.ValidationReport``."""
-        from sinorus_kg.loading import load_sources
+    def validate(validator: str = "auto") -> Any:
+        """SHACL over the sources (asserted data + ontology): a ``validation.ValidationReport``.
+        ``validator``: auto (pySHACL, or Jena above ``shacl_fast.AUTO_THRESHOLD`` triples), pyshacl, jena."""
+        import pyoxigraph as ox
+
+        from sinorus_kg.loading import load_sources, load_triples, source_files
+        from sinorus_kg.shacl_fast import choose_validator, validate_jena
+
+        triples = load_triples(source_files())
+        if choose_validator(validator, len(triples)) == "jena":
+            return validate_jena(ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples))
         from sinorus_kg.validation import validate
 
         return validate(load_sources())
 
     @staticmethod
     def export(fmt: str = "ttl", full: bool = False) -> bytes:
-        """The sources (ontology + data; ``full`` adds the OWL 2 RL entailments) as deterministic bytes."""
-        from sinorus_kg.export import serialize
-        from sinorus_kg.loading import load_sources
-        from sinorus_kg.reasoning import full_graph
+        """The sources (ontology + data; ``full`` adds the OWL 2 RL entailments) as deterministic
+        bytes, written as the release writes them (``fast_export``)."""
+        import pyoxigraph as ox
 
-        graph = load_sources()
-        return serialize(full_graph(graph) if full else graph, fmt)
+        from sinorus_kg.fast_export import serialize_triples
+        from sinorus_kg.loading import load_triples, source_files
+        from sinorus_kg.rules import materialise
+
+        triples = load_triples(source_files())
+        if full:
+            dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            triples += [ox.Triple(q.subject, q.predicate, q.object) for q in materialise(dataset)]
+        return serialize_triples(triples, fmt)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         return self.engine.labels(iris)

@@ -1,9 +1,15 @@
-"""Loading the sources (ontology + data) into an rdflib graph, with errors a person can act on."""
+"""Loading the sources (ontology + data), with errors a person can act on.
+
+``load_sources`` gives an rdflib graph (the reference data model, for pySHACL, HermiT and the
+tests); ``load_triples`` parses the same files with pyoxigraph, ~20× faster, for the build
+pipeline at scale. Both refuse a relative IRI (no base IRI is given) and dereference nothing.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -47,3 +53,28 @@ def load_sources(
     ):
         parse_turtle(path, graph)
     return graph
+
+
+def load_triples(paths: Iterable[Path]) -> list[Any]:
+    """pyoxigraph Triples of the files (``.nt`` as N-Triples, anything else as Turtle), in file order;
+    a syntax error is an InputError naming the file and line."""
+    import pyoxigraph as ox
+
+    out: list[Any] = []
+    for path in paths:
+        fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
+        try:
+            out.extend(ox.parse(path=str(path), format=fmt))
+        except SyntaxError as exc:
+            where = f"line {exc.lineno}: " if exc.lineno else ""
+            kind = "N-Triples" if fmt == ox.RdfFormat.N_TRIPLES else "Turtle"
+            raise InputError(f"{path}: {where}{kind} syntax error: {exc.msg}") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+    return out
+
+
+def source_files(ontology: Iterable[Path] | None = None, data: Iterable[Path] | None = None) -> list[Path]:
+    """The ontology files then the data files (defaults: the project's own), as ``load_sources`` reads them."""
+    return list(ontology if ontology is not None else resources.ontology_files()) + list(
+        data if data is not None else resources.data_files())

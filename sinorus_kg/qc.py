@@ -43,14 +43,17 @@ def _summary(text: str) -> str:
     return ""
 
 
-def run_query(path: Path, graph: Graph, engine: Engine | None = None) -> Violation:
+def run_query(path: Path, graph: Graph | None, engine: Engine | None = None) -> Violation:
     """Run one QC query; the result's rows are empty when the graph passes the check.
 
     The queries run on Oxigraph (an order of magnitude faster than rdflib here; the
     tests check both engines agree), over ``graph`` unless an engine is passed in.
     """
     text = path.read_text(encoding="utf-8")
-    result = (engine or OxigraphEngine.from_graph(graph)).run(text)
+    if engine is None:
+        assert graph is not None, "run_query needs a graph or an engine"
+        engine = OxigraphEngine.from_graph(graph)
+    result = engine.run(text)
     rows = [tuple("" if term is None else shorten_n3(term) for term in row) for row in result.rows]
     name = path.name.removesuffix(".rq")
     return Violation(query=name, summary=_summary(text), columns=tuple(result.columns), rows=sorted(rows))
@@ -60,10 +63,13 @@ def shorten_n3(term: Term) -> str:
     return shorten(term.value) if term.kind == "iri" else term.n3()
 
 
-def run_qc(graph: Graph, directory: Path | None = None) -> list[Violation]:
-    """Run every QC query over ``graph`` (ontology + data, asserted); return the failing ones."""
+def run_qc(graph: Graph | None, directory: Path | None = None, engine: Engine | None = None) -> list[Violation]:
+    """Run every QC query over ``graph`` (ontology + data, asserted), or over ``engine`` when the
+    build already holds the triples in a store; return the failing ones."""
     failing = []
-    engine = OxigraphEngine.from_graph(graph)
+    if engine is None:
+        assert graph is not None, "run_qc needs a graph or an engine"
+        engine = OxigraphEngine.from_graph(graph)
     for path in qc_queries(directory):
         violation = run_query(path, graph, engine)
         if violation.rows:

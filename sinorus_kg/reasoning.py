@@ -73,10 +73,11 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
-def check_consistency(asserted: Graph) -> ConsistencyReport:
+def check_consistency(asserted: Graph | bytes) -> ConsistencyReport:
     """Run HermiT (owlready2) on ontology + data; report inconsistency and unsatisfiable classes.
 
-    owlready2 reads N-Triples, not Turtle, so the graph is handed over as N-Triples.
+    owlready2 reads N-Triples, not Turtle, so the graph is handed over as N-Triples (or given
+    as N-Triples bytes by the build, which never makes an rdflib graph at scale).
     ``xsd:date`` is outside the OWL 2 datatype map: HermiT is told to ignore such datatypes.
     """
     if not java_available():
@@ -91,7 +92,10 @@ def check_consistency(asserted: Graph) -> ConsistencyReport:
 
     with tempfile.TemporaryDirectory() as tmp:
         nt = Path(tmp) / "kg.nt"
-        asserted.serialize(destination=str(nt), format="nt", encoding="utf-8")
+        if isinstance(asserted, bytes):
+            nt.write_bytes(asserted)
+        else:
+            asserted.serialize(destination=str(nt), format="nt", encoding="utf-8")
         world = owlready2.World()
         onto = world.get_ontology(nt.as_uri()).load()
         try:

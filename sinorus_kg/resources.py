@@ -6,6 +6,7 @@ a checkout has them at the repository top. Nothing depends on the working direct
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -32,7 +33,10 @@ def queries_dir() -> Path:
 
 
 def release_dir() -> Path:
-    return resource_root() / "release"
+    """The built release; ``SINORUS_KG_RELEASE`` points the query paths at another one (e.g. a
+    synthetic graph's build in the scale benchmark)."""
+    override = os.environ.get("SINORUS_KG_RELEASE")
+    return Path(override) if override else resource_root() / "release"
 
 
 def source_document() -> Path:

@@ -1,0 +1,386 @@
+"""Scale benchmark: every pipeline stage and every stored query on every engine, side by side.
+
+For each size (asserted triples of a project-shaped synthetic graph, ``sinorus_kg.synthetic``):
+
+1. the build, as a separate process (wall time, and peak memory as the *sum* of the RSS of
+   the process tree, the JVM included — its heap is capped by SINORUS_JAVA_HEAP);
+2. the pipeline stage by stage, the new libraries beside the old (rdflib parse, pySHACL,
+   owlrl, rdflib serialisation) where the old finish in reasonable time (``--old-max``);
+3. HermiT's consistency check on its own (``--hermit-max``; outside the build's goal);
+4. every stored query on pyoxigraph (embedded), rdflib (``--rdflib-max``), Apache Jena ARQ
+   (Debian's libapache-jena-java, when installed) and an Oxigraph server over HTTP on
+   127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared;
+5. a cold ``sinorus-kg query NAME`` against a bare Python process opening the same store.
+
+Growth exponents (log t2/t1 / log n2/n1) are printed between consecutive sizes.
+``make bench-scale`` runs 10k, 100k and 1M; ``--sizes 3000 --quick`` is the smoke run the
+tests use so that this script cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def rss_tree(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        stack.extend(int(c) for c in children)
+    return total
+
+
+def measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 3600) -> tuple[float, int, str]:
+    """Run ``cmd``; return (wall seconds, peak summed RSS in bytes, stdout)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, rss_tree(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        done.set()
+        return float("inf"), peak, ""
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])}… failed:\n{err[-2000:]}")
+    return time.perf_counter() - start, peak, out
+
+
+def timed(func: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = func()
+    return time.perf_counter() - start, value
+
+
+def median_ms(func: Any, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+BUILD = """
+import json, sys
+from pathlib import Path
+from sinorus_kg.build import build
+r = build(Path(sys.argv[1]), consistency=False, validator=sys.argv[4], reasoner=sys.argv[5],
+          ontology=[Path(p) for p in json.loads(sys.argv[2])], data=[Path(p) for p in json.loads(sys.argv[3])])
+print(json.dumps({"timings": r.timings, "files": r.file_timings, "counts": r.counts}))
+"""
+
+
+def stage_table(size: int, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Build (new pipeline, measured as a process) and the old pipeline's stages where practical."""
+    from sinorus_kg.synthetic import write_synthetic
+
+    onto, data, count = write_synthetic(folder, size, seed=args.seed)
+    out = folder / "release"
+    row: dict[str, Any] = {"triples": count}
+    wall, peak, stdout = measured([sys.executable, "-c", BUILD, str(out), json.dumps([str(p) for p in onto]),
+                                   json.dumps([str(p) for p in data]), args.validator, "rules"])
+    info = json.loads(stdout.strip().splitlines()[-1])
+    row.update(build_wall=wall, build_peak=peak, full=info["counts"]["full triples"])
+    for name, seconds in info["timings"].items():
+        suffix = " " + name.split(", ")[-1].rstrip(")") if "SHACL" in name else ""
+        row["new " + name.split(" (")[0] + suffix] = seconds
+    row["new files"] = info["files"]
+    if count <= args.old_max:
+        old_stages(row, onto, data, args)
+    if count <= args.hermit_max:
+        row["hermit"] = hermit(onto, data, args.hermit_timeout)
+    row["release"] = out
+    return row
+
+
+def old_stages(row: dict[str, Any], onto: list[Path], data: list[Path], args: argparse.Namespace) -> None:
+    from sinorus_kg import resources
+    from sinorus_kg.build import release_contents
+    from sinorus_kg.loading import load_sources, load_triples, parse_turtle
+    from sinorus_kg.reasoning import full_graph
+    from sinorus_kg.validation import validate
+
+    row["old parse"], graph = timed(lambda: load_sources(ontology=onto, data=[_as_turtle(p) for p in data]))
+    row["new parse (in process)"], _ = timed(lambda: load_triples(list(onto) + list(data)))
+    row["old SHACL pyshacl"], _ = timed(lambda: validate(graph))
+    row["old reason owlrl"], full = timed(lambda: full_graph(graph))
+    tbox = load_sources(data=[], ontology=onto)
+    shapes = parse_turtle(resources.shapes_file())
+    from sinorus_kg.build import catalogue_graph
+
+    files: dict[str, float] = {}
+    row["old serialise"], _ = timed(lambda: release_contents(graph, full, catalogue_graph(), tbox, shapes, files))
+    row["old files"] = files
+
+
+def _as_turtle(path: Path) -> Path:
+    return path  # N-Triples is Turtle: rdflib's Turtle parser reads it
+
+
+HERMIT = """
+import sys, pyoxigraph as ox
+from pathlib import Path
+from sinorus_kg.loading import load_triples
+from sinorus_kg.reasoning import check_consistency
+triples = load_triples([Path(p) for p in sys.argv[1:]])
+r = check_consistency(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+print(r.consistent, len(r.unsatisfiable))
+"""
+
+
+def hermit(onto: list[Path], data: list[Path], timeout: float) -> float:
+    wall, _peak, _out = measured([sys.executable, "-c", HERMIT, *map(str, onto), *map(str, data)], timeout=timeout)
+    return wall
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> dict[str, dict[str, Any]]:
+    """Median ms and row count of every stored query on every engine available."""
+    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.engines import OxigraphEngine, RdflibEngine
+    from sinorus_kg.remote import EndpointEngine, bind_values
+
+    files = [row["release"] / "sinorus-full.ttl", row["release"] / "catalogue.ttl"]
+    catalogue = Catalogue.load()
+    results: dict[str, dict[str, Any]] = {q: {} for q in catalogue.names()}
+    engines: dict[str, Any] = {}
+    row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
+    engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
+    if row["triples"] <= args.rdflib_max:
+        row["load rdflib"], engines["rdflib"] = timed(lambda: RdflibEngine.from_files(files))
+    server = None
+    oxigraph_cli = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    if not args.quick and Path(oxigraph_cli).exists():
+        location = folder / "oxigraph-server"
+        for path in files:
+            subprocess.run([oxigraph_cli, "load", "--location", str(location), "--file", str(path)], check=True,
+                           capture_output=True)
+        port = free_port()
+        server = subprocess.Popen([oxigraph_cli, "serve-read-only", "--location", str(location), "--bind",
+                                   f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/query"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        engines["oxigraph-http"] = EndpointEngine(url)
+    try:
+        for stored in catalogue:
+            bindings, text = stored.bindings(), stored.sparql()
+            for name, engine in engines.items():
+                count = _rows(engine.run(text, bindings))
+                took = median_ms(lambda e=engine, t=text, b=bindings: e.run(t, b), args.runs)
+                results[stored.name][name] = (took, count)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+    from sinorus_kg import jena
+
+    if jena.available() and not args.quick:
+        qdir = folder / "bound-queries"
+        qdir.mkdir(exist_ok=True)
+        for stored in catalogue:
+            (qdir / f"{stored.name}.rq").write_text(bind_values(stored.sparql(), stored.bindings()), encoding="utf-8")
+        proc = jena.run(str(HERE / "ArqBench.java"), str(args.runs), str(qdir), *map(str, files))
+        for line in proc.stdout.decode().splitlines():
+            fields = line.split("\t")
+            if fields[0] == "#load":
+                row["load jena"] = float(fields[1]) / 1000
+            elif len(fields) == 3:
+                results[fields[0]]["jena"] = (float(fields[1]), int(fields[2]))
+    return results
+
+
+def _rows(result: Any) -> int:
+    if result.kind == "ask":
+        return int(bool(result.boolean))
+    return len(result.rows) if result.kind == "select" else len(result.triples)
+
+
+COLD = """
+import sys, time
+import pyoxigraph as ox
+from sinorus_kg.catalogue import Catalogue
+store = ox.Store.read_only(sys.argv[1])
+q = Catalogue.load().get(sys.argv[2])
+list(store.query(q.sparql()))
+"""
+
+
+def cold_query(release: Path, name: str, runs: int) -> tuple[float, float]:
+    """Median wall time of `sinorus-kg query NAME` and of a bare process querying the same store."""
+    from sinorus_kg.engines import release_files
+    from sinorus_kg.store import open_release_store, store_path
+
+    env = {**os.environ, "SINORUS_KG_RELEASE": str(release)}
+    cli = [str(BIN / "sinorus-kg"), "query", name, "--format", "csv"]
+    subprocess.run(cli, env=env, check=True, capture_output=True)  # builds the store once
+    os.environ["SINORUS_KG_RELEASE"] = str(release)
+    try:
+        files = release_files()
+        open_release_store(files, release / "SHA256SUMS")
+        path = store_path(files, release / "SHA256SUMS")
+    finally:
+        del os.environ["SINORUS_KG_RELEASE"]
+    cli_times, bare_times = [], []
+    for _ in range(runs):
+        cli_times.append(measured(cli, env=env)[0])
+        bare_times.append(measured([sys.executable, "-c", COLD, str(path), name], env=env)[0])
+    return statistics.median(cli_times), statistics.median(bare_times)
+
+
+def exponent(t1: float, t2: float, n1: int, n2: int) -> str:
+    if not (t1 > 0 and t2 > 0) or math.isinf(t2):
+        return "–"
+    return f"{math.log(t2 / t1) / math.log(n2 / n1):.2f}"
+
+
+def fmt_s(value: Any) -> str:
+    if value is None:
+        return "–"
+    return "timeout" if math.isinf(value) else f"{value:.2f} s"
+
+
+def print_stages(rows: list[dict[str, Any]]) -> None:
+    keys = []
+    for row in rows:
+        for key, value in row.items():
+            if isinstance(value, float) and key not in keys and not key.startswith("load "):
+                keys.append(key)
+    sizes = [r["triples"] for r in rows]
+    header = "| stage | " + " | ".join(f"{n:,} triples" for n in sizes)
+    header += "".join(f" | n^k {a:,}→{b:,}" for a, b in zip(sizes, sizes[1:], strict=False)) + " |"
+    print(header)
+    print("|---" * (1 + len(sizes) + max(0, len(sizes) - 1)) + "|")
+    for key in keys:
+        values = [r.get(key) for r in rows]
+        cells = [fmt_s(v) if key != "build_peak" else "" for v in values]
+        growth = [exponent(a or 0, b or 0, n1, n2) for a, b, n1, n2 in zip(values, values[1:], sizes, sizes[1:],
+                                                                            strict=False)]
+        print(f"| {key} | " + " | ".join(cells) + "".join(f" | {g}" for g in growth) + " |")
+    print("| build peak memory (sum of RSS, JVM included) | "
+          + " | ".join(f"{r['build_peak'] / 2**20:.0f} MB" for r in rows) + " |")
+    print("| full triples | " + " | ".join(f"{r['full']:,}" for r in rows) + " |")
+    for label in ("new files", "old files"):
+        names = sorted({name for r in rows for name in r.get(label, {})})
+        for name in names:
+            print(f"| {label.split()[0]} serialise {name} | "
+                  + " | ".join(fmt_s(r.get(label, {}).get(name)) for r in rows) + " |")
+
+
+def print_queries(rows: list[dict[str, Any]], tables: list[dict[str, dict[str, Any]]]) -> None:
+    engines = sorted({e for t in tables for q in t.values() for e in q})
+    for row, table in zip(rows, tables, strict=True):
+        print(f"\n### {row['triples']:,} triples (full: {row['full']:,}) — median ms (rows)\n")
+        print("| query | " + " | ".join(engines) + " | oxigraph / best |")
+        print("|---" * (len(engines) + 2) + "|")
+        for name, found in table.items():
+            cells = [f"{found[e][0]:.1f} ({found[e][1]})" if e in found else "–" for e in engines]
+            counts = {found[e][1] for e in found}
+            flag = "" if len(counts) <= 1 else " ROWS DIFFER"
+            best = min(v[0] for v in found.values())
+            ratio = found["oxigraph"][0] / best if best > 0 else 1.0
+            print(f"| {name} | " + " | ".join(cells) + f" | {ratio:.1f}×{flag} |")
+        for e in engines:
+            times = [found[e][0] for found in table.values() if e in found]
+            if times:
+                print(f"| **median {e}** | {statistics.median(times):.1f} ms, total {sum(times) / 1000:.2f} s, "
+                      f"slowest {max(times):.0f} ms |")
+    if len(tables) > 1:
+        print("\nGrowth of each query on pyoxigraph between the two largest sizes (n^k):")
+        (a, ta), (b, tb) = (rows[-2]["triples"], tables[-2]), (rows[-1]["triples"], tables[-1])
+        for name in tb:
+            if "oxigraph" in ta.get(name, {}) and "oxigraph" in tb[name]:
+                print(f"  {name}: {exponent(ta[name]['oxigraph'][0], tb[name]['oxigraph'][0], a, b)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=5, help="runs per query (median)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--validator", default="auto")
+    parser.add_argument("--old-max", type=int, default=120_000, help="largest size for the old pipeline's stages")
+    parser.add_argument("--hermit-max", type=int, default=120_000)
+    parser.add_argument("--hermit-timeout", type=float, default=300)
+    parser.add_argument("--rdflib-max", type=int, default=120_000, help="largest size for rdflib queries")
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smoke run: no server, no Jena ARQ, one run")
+    parser.add_argument("--keep", type=Path, help="keep the synthetic graphs and builds in this folder")
+    args = parser.parse_args()
+    if args.quick:
+        args.runs, args.cold_runs = 1, 1
+    root = args.keep or Path(tempfile.mkdtemp(prefix="sinorus-bench-"))
+    rows, tables, cold = [], [], []
+    try:
+        for size in args.sizes:
+            folder = root / f"n{size}"
+            print(f"# size {size:,}: building…", file=sys.stderr, flush=True)
+            row = stage_table(size, folder, args)
+            rows.append(row)
+            print(f"# size {size:,}: queries…", file=sys.stderr, flush=True)
+            tables.append(query_table(row, args, folder))
+            cold.append(cold_query(row["release"], "relations-established", args.cold_runs))
+        print("## Pipeline stages (new = pyoxigraph + rules + Jena SHACL above 50k; old = rdflib, pySHACL, owlrl)\n")
+        print_stages(rows)
+        print("\n## Cold `sinorus-kg query relations-established` vs a bare process on the same store\n")
+        for row, (cli, bare) in zip(rows, cold, strict=True):
+            print(f"- {row['triples']:,} triples: CLI {cli * 1000:.0f} ms, bare {bare * 1000:.0f} ms "
+                  f"({cli / bare:.1f}×)")
+        print("\n## Stored queries")
+        print_queries(rows, tables)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

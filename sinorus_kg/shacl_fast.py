@@ -1,0 +1,174 @@
+"""SHACL for large graphs: Apache Jena's validator, reported exactly as pySHACL's results are.
+
+pySHACL (``validation.validate``) costs ~0.2 ms per triple and stays the validator of the
+document and the reference. Jena SHACL (Java, already needed for HermiT) validates 100k
+triples in a few seconds, SPARQL-based constraints included. Both get the same inputs —
+the asserted data with the ontology mixed in, no inference — and the tests require the
+same (focus node, source shape, severity) on every valid and invalid fixture.
+
+A report from Jena is turned into the project's ``ValidationReport`` with the same
+labels, paths and source sentences; those are looked up only around the focus nodes, so
+a large conforming graph never goes through rdflib. The sentence-slice check (Python)
+runs on the sentences of the project document alone.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rdflib import RDF, Graph, Literal, URIRef
+
+from sinorus_kg import jena, resources
+from sinorus_kg.validation import (
+    _SEVERITY_ORDER,
+    PROJECT_DOCUMENT,
+    SH,
+    ValidationReport,
+    _result,
+    check_sentence_slices,
+    has_violations,
+    load_shapes,
+)
+
+__all__ = ["AUTO_THRESHOLD", "VALIDATORS", "choose_validator", "validate_jena", "validate_jena_many"]
+
+VALIDATORS = ("auto", "pyshacl", "jena")
+AUTO_THRESHOLD = 50_000  # triples; below it pySHACL's ~10 s per 50k is acceptable and the JVM start is not
+_IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+def choose_validator(name: str, triples: int) -> str:
+    """``auto`` picks Jena above AUTO_THRESHOLD triples when Java and Jena are installed."""
+    if name not in VALIDATORS:
+        from sinorus_kg.errors import InputError
+
+        raise InputError(f"unknown validator {name!r} (choose one of: {', '.join(VALIDATORS)})")
+    if name == "auto":
+        return "jena" if triples > AUTO_THRESHOLD and jena.available() else "pyshacl"
+    return name
+
+
+def _to_rdflib(term: Any) -> Any:
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _to_ox(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    return ox.BlankNode(str(term))
+
+
+def _neighbourhood(dataset: Any, nodes: Iterable[Any]) -> Graph:
+    """The triples a report needs around ``nodes``: their own, those pointing at them, the
+    provenance of those, and the cited sentences' triples (labels, text, index)."""
+    import pyoxigraph as ox
+
+    derived = ox.NamedNode(_DERIVED)
+    out = Graph()
+    seen: set[Any] = set()
+
+    def add_subject(node: Any) -> None:
+        if node in seen:
+            return
+        seen.add(node)
+        for quad in dataset.quads_for_subject(node):
+            out.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+
+    for node in nodes:
+        if isinstance(node, ox.Literal):
+            continue
+        add_subject(node)
+        for quad in dataset.quads_for_object(node):
+            out.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+            for prov in dataset.quads_for_subject(quad.subject):
+                if prov.predicate == derived:
+                    out.add((_to_rdflib(prov.subject), _to_rdflib(prov.predicate), _to_rdflib(prov.object)))
+                    add_subject(prov.object)
+        for quad in list(dataset.quads_for_subject(node)):
+            if quad.predicate == derived:
+                add_subject(quad.object)
+    return out
+
+
+def _document_sentences(dataset: Any) -> Graph:
+    import pyoxigraph as ox
+
+    out = Graph()
+    part_of = ox.NamedNode(_IS_PART_OF)
+    for quad in dataset.quads_for_object(ox.NamedNode(str(PROJECT_DOCUMENT))):
+        if quad.predicate == part_of:
+            for triple in dataset.quads_for_subject(quad.subject):
+                out.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    return out
+
+
+def validate_jena(dataset: Any, shapes_file: Path | None = None, document_text: str | None = None,
+                  ntriples: Path | None = None) -> ValidationReport:
+    """Validate ``dataset`` (a pyoxigraph Dataset of ontology + asserted data) with Jena SHACL.
+
+    ``ntriples`` may name a file that already holds the same triples (saves writing them).
+    """
+    return validate_jena_many([dataset], shapes_file, document_text, [ntriples])[0]
+
+
+def validate_jena_many(datasets: list[Any], shapes_file: Path | None = None, document_text: str | None = None,
+                       ntriples: list[Path | None] | None = None) -> list[ValidationReport]:
+    """Several graphs in one JVM (its start costs about a second): one report each."""
+    import pyoxigraph as ox
+
+    shapes_path = shapes_file or resources.shapes_file()
+    files = ntriples or [None] * len(datasets)
+    reports: list[Graph] = []
+    with tempfile.TemporaryDirectory(prefix="sinorus-shacl-") as tmp:
+        args = [str(shapes_path)]
+        for i, (dataset, path) in enumerate(zip(datasets, files, strict=True)):
+            data_path = path
+            if data_path is None:
+                data_path = Path(tmp) / f"data-{i}.nt"
+                ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in dataset), str(data_path),
+                             format=ox.RdfFormat.N_TRIPLES)
+            args += [str(data_path), str(Path(tmp) / f"report-{i}.nt")]
+        jena.run_source(_BATCH, *args)
+        for i in range(len(datasets)):
+            reports.append(Graph().parse(Path(tmp) / f"report-{i}.nt", format="nt"))
+    shapes = load_shapes(shapes_path)
+    if document_text is None:
+        document_text = resources.source_document().read_text(encoding="utf-8")
+    return [_report(dataset, graph, shapes, document_text) for dataset, graph in zip(datasets, reports, strict=True)]
+
+
+_BATCH = Path(__file__).with_name("java") / "ShaclBatch.java"
+
+
+def _report(dataset: Any, report_graph: Graph, shapes: Graph, document_text: str) -> ValidationReport:
+    nodes = [report_graph.value(r, SH.focusNode) for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    data = _neighbourhood(dataset, [_to_ox(n) for n in nodes if n is not None])
+    results = [_result(report_graph, node, data, shapes)
+               for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
+    results.extend(check_sentence_slices(_document_sentences(dataset), document_text, shapes, report_graph))
+    results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.source_shape, r.focus, r.path, r.value))
+    report = ValidationReport(conforms=False, results=results, results_graph=report_graph)
+    report.conforms = not has_violations(report)
+    report_node = next(report_graph.subjects(RDF.type, SH.ValidationReport), None)
+    if report_node is not None:
+        report_graph.set((report_node, SH.conforms, Literal(report.conforms)))
+    return report
