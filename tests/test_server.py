@@ -173,14 +173,14 @@ def test_unknown_query_is_404_with_a_suggestion(server: SparqlServer) -> None:
     assert status == 404 and "events-of-person" in body
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }",
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 400),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 405),
+    ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", 400),
 ])
-def test_hostile_queries_are_refused(server: SparqlServer, query: str) -> None:
+def test_hostile_queries_are_refused(server: SparqlServer, query: str, expected: int) -> None:
     status, headers, body = get_sparql(server, query)
-    assert status == 400 and "refused" in body
+    assert status == expected and "refused" in body
     assert headers["Content-Type"].startswith("text/plain")
 
 
