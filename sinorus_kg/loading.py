@@ -20,7 +20,12 @@ def new_graph() -> Graph:
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file; a syntax error becomes an InputError naming the file and line."""
+    """Parse one Turtle file; a syntax error becomes an InputError naming the file and line.
+    The file is checked first (``source_check``): relative or malformed IRIs, ``owl:imports``
+    and ``file:`` IRIs are refused, so no loader ever dereferences anything."""
+    from sinorus_kg.source_check import check_turtle
+
+    check_turtle(path)
     graph = into if into is not None else new_graph()
     try:
         graph.parse(path, format="turtle")
