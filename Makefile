@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 QUERY  ?= relations-established
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest build release docs bench java clean
+.PHONY: help run test test-slow lint typecheck pytest build release docs bench java clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,8 +39,11 @@ lint: $(BIN)/.dev-installed ## ruff
 typecheck: $(BIN)/.dev-installed ## mypy
 	$(BIN)/mypy
 
-pytest: $(BIN)/.dev-installed ## the test suite
-	$(BIN)/python -m pytest -q
+pytest: $(BIN)/.dev-installed ## the test suite without the long suites
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(BIN)/.dev-installed java ## the long suites (marker `slow`: full hostile/fuzz sweeps, kill sweep, rebuild, wheel)
+	$(BIN)/python -m pytest -q -m slow
 
 release: $(BIN)/.run-installed java ## Rebuild release/ (deterministic; commit the result)
 	$(BIN)/sinorus-kg build -v
@@ -55,6 +58,7 @@ bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_security.py
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

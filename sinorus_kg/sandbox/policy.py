@@ -103,14 +103,45 @@ def prepare(text: str) -> str:
     return normalised
 
 
+class _ServiceFound(Exception):
+    """Raised by rdflib's parser the moment its grammar reads SERVICE as a graph pattern."""
+
+
+def _refuse_service_while_parsing(instring: str, loc: int, tokens: Any) -> None:
+    end = loc + len(tokens[0]) if tokens else loc
+    if instring[end: end + 1] != ":":  # `SERVICE:x` is a prefixed name, not the keyword
+        raise _ServiceFound()
+
+
+_TRIPWIRE: list[bool] = []
+
+
+def _install_service_tripwire() -> None:
+    """rdflib's parse action for a SERVICE pattern re-searches the whole text for it
+    (``service_string``), which recurses on nested SERVICE: 13 s to a RecursionError for three
+    levels. SERVICE is refused anyway, so stop the parse where the grammar first reads it."""
+    if _TRIPWIRE:
+        return
+    from rdflib.plugins.sparql import parser
+
+    keyword = parser.ServiceGraphPattern.expr.exprs[0]  # 'SERVICE' [SILENT]
+    if "SERVICE" not in str(keyword):
+        raise RuntimeError(f"rdflib's SERVICE grammar has changed ({keyword}): update the policy's tripwire")
+    keyword.add_parse_action(_refuse_service_while_parsing)
+    _TRIPWIRE.append(True)
+
+
 def check(text: str, engine: str = "oxigraph", prefixes: Mapping[str, str] = PREFIXES) -> CheckedQuery:
     """Parse the prepared ``text`` with rdflib and refuse what reaches outside the release."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
+    _install_service_tripwire()
     try:
         tree = parseQuery(text)
+    except _ServiceFound:
+        raise Refused(f"refused: SERVICE is not allowed: {OFFLINE}") from None
     except ParseBaseException as exc:
         _refuse_update(text)
         raise Refused(syntax_message(text, exc)) from None
@@ -147,6 +178,8 @@ def _refuse_update(text: str) -> None:
 
     try:
         update = parseUpdate(text)
+    except _ServiceFound:
+        raise Refused(f"refused: SERVICE is not allowed, and neither are updates: {OFFLINE}", 405) from None
     except (ParseBaseException, RecursionError, ValueError):
         return
     names = sorted({_UPDATE_NAMES.get(op.name, op.name) for op in update.get("request") or []})
