@@ -124,7 +124,7 @@ def _install_service_tripwire() -> None:
         return
     from rdflib.plugins.sparql import parser
 
-    keyword = parser.ServiceGraphPattern.expr.exprs[0]  # 'SERVICE' [SILENT]
+    keyword = parser.ServiceGraphPattern.expr.exprs[0]  # type: ignore[attr-defined]  # 'SERVICE' [SILENT]
     if "SERVICE" not in str(keyword):
         raise RuntimeError(f"rdflib's SERVICE grammar has changed ({keyword}): update the policy's tripwire")
     keyword.add_parse_action(_refuse_service_while_parsing)
