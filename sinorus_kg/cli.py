@@ -353,8 +353,8 @@ def serve(
 
     kg = KnowledgeGraph(engine)
 
-    def ready(url: str) -> None:
-        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); Ctrl-C stops")
+    def ready(url: str, isolation: str) -> None:
+        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); query worker: {isolation}; Ctrl-C stops")
 
     run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready, unsandboxed=unsandboxed,
                max_bytes=max_bytes, max_memory=max_memory)

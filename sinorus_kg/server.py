@@ -112,14 +112,16 @@ def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 0, time
 
 
 def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
-          max_rows: int = 10_000, on_ready: Callable[[str], None] | None = None, *, unsandboxed: bool = False,
+          max_rows: int = 10_000, on_ready: Callable[[str, str], None] | None = None, *, unsandboxed: bool = False,
           max_bytes: int = DEFAULT_MAX_BYTES, max_memory: int | None = None) -> None:
-    """Serve until interrupted; ``on_ready`` gets the URL once the port is open."""
+    """Serve until interrupted; ``on_ready`` gets the URL and the query worker's isolation once
+    the port is open."""
     server = make_server(kg, host, port, timeout, max_rows, log=True, unsandboxed=unsandboxed,
                          max_bytes=max_bytes, max_memory=max_memory)
     try:
         if on_ready:
-            on_ready(server.url)
+            isolation = server.worker.isolation
+            on_ready(server.url, isolation.describe() if isolation else "unknown")
         server.serve_forever()
     except KeyboardInterrupt:
         pass

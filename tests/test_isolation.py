@@ -70,3 +70,28 @@ def test_the_worker_reports_its_isolation() -> None:
         assert isolation.seccomp and isolation.network_blocked, isolation.describe()
         if os.geteuid() == 0:  # as here and in CI; elsewhere a user namespace may or may not be allowed
             assert isolation.namespace and "network namespace + seccomp" in isolation.describe()
+
+
+def test_without_isolation_serve_refuses_and_the_cli_and_api_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    from typer.testing import CliRunner
+
+    from sinorus_kg.cli import app
+    from sinorus_kg.knowledge_graph import IsolationWarning, KnowledgeGraph
+    from sinorus_kg.sandbox.child import NO_ISOLATION
+    from sinorus_kg.server import make_server
+
+    monkeypatch.setenv(NO_ISOLATION, "1")
+    kg = KnowledgeGraph("oxigraph")
+    with pytest.raises(Exception, match="cannot be isolated.*--unsandboxed"):
+        make_server(kg, "127.0.0.1", 0)
+    server = make_server(kg, "127.0.0.1", 0, unsandboxed=True)
+    server.server_close()
+    result = CliRunner().invoke(app, ["sparql", "ASK { ?t a sr:Treaty }"])
+    assert result.exit_code == 0 and "warning: the query worker is not isolated" in result.stderr
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert kg.sparql("ASK { ?t a sr:Treaty }").boolean is True
+    assert any(issubclass(w.category, IsolationWarning) for w in caught)
+    kg.close()

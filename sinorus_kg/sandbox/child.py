@@ -24,6 +24,7 @@ from sinorus_kg.sandbox.protocol import QueryAnswer, QueryRequest, read_frame, t
 STACK_BYTES = 256 * 2**20
 RECURSION_LIMIT = 20_000
 REQUESTS = 0  # stdin: frames from the parent
+NO_ISOLATION = "SINORUS_KG_TEST_WITHOUT_ISOLATION"  # serve then refuses to start; the CLI and API warn
 
 
 def main() -> int:
@@ -31,9 +32,12 @@ def main() -> int:
     os.dup2(2, 1)  # a stray print goes to the worker's log, never into the answer pipe
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     config = json.loads(read_frame(REQUESTS))
-    from sinorus_kg.sandbox.isolation import block_network, cap_memory
+    from sinorus_kg.sandbox.isolation import Isolation, block_network, cap_memory
 
-    isolation = block_network()
+    if os.environ.get(NO_ISOLATION):  # lets tests show what happens where no block can be installed
+        isolation = Isolation(problems=(f"disabled by {NO_ISOLATION}",))
+    else:
+        isolation = block_network()
     if config.get("require_isolation") and not isolation.network_blocked:
         write_frame(answers, to_json_frame({"ready": False, "message": "the query worker cannot be isolated from "
                                             "the network here: " + "; ".join(isolation.problems)}))
