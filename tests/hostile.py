@@ -138,7 +138,7 @@ def forms(url: str) -> list[Form]:
 
 def describe_outside(url: str) -> list[str]:
     """DESCRIBE of outside resources: allowed, answered from local data, fetches nothing."""
-    return [f"DESCRIBE <{url}>", f"DESCRIBE <{url}#thing> <https://w3id.org/sinorus/id/person/xi-jinping>",
+    return [f"DESCRIBE <{url}>", f'DESCRIBE <{url}#thing> ?person WHERE {{ ?person rdfs:label "Xi Jinping"@en }}',
             f"PREFIX ex: <{url}#> DESCRIBE ex:x"]
 
 
