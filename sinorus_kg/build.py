@@ -1,7 +1,8 @@
 """The build pipeline: load → SHACL → QC → HermiT → OWL 2 RL → write the release.
 
-Every check runs before anything is written, and the files are staged then renamed
-together, so a failing or interrupted build leaves the previous release intact.
+Every check runs before anything is written, and the release folder is replaced as a
+whole (``atomic_write.replace_directory``), so a failing, interrupted or killed build leaves
+the previous release intact.
 
 The pipeline runs on pyoxigraph terms (parse, QC on an Oxigraph store, the OWL 2 RL rules of
 ``rules``, serialisation in ``fast_export``), so that a million triples build in about a
@@ -24,7 +25,7 @@ from rdflib import Graph
 
 from sinorus_kg import resources
 from sinorus_kg.errors import ChecksFailed, InputError
-from sinorus_kg.export import EXTENSIONS, serialize, write_all_atomic
+from sinorus_kg.export import EXTENSIONS, serialize
 from sinorus_kg.qc import Violation
 
 ASSERTED = "sinorus"
@@ -178,8 +179,10 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         file_times: dict[str, float] = {}
         contents = release_contents(asserted, full, catalogue, tbox, shapes, timings=file_times)
     result.file_timings = file_times
-    with _step(result, "write", progress):
-        write_all_atomic((result.out_dir / name, data) for name, data in contents.items())
+    with _step(result, "write", progress):  # the whole set at once: a kill leaves the old or the new release
+        from sinorus_kg.atomic_write import replace_directory
+
+        replace_directory(result.out_dir, contents)
     result.files = [result.out_dir / name for name in contents]
     result.counts = {"asserted triples": asserted_count, "full triples": asserted_count + len(derived),
                      "catalogue triples": len(catalogue)}

@@ -26,7 +26,12 @@ def new_graph() -> Graph:
 
 
 def parse_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file; a syntax error becomes an InputError naming the file and line."""
+    """Parse one Turtle file; a syntax error becomes an InputError naming the file and line.
+    The file is checked first (``source_check``): relative or malformed IRIs, ``owl:imports``
+    and ``file:`` IRIs are refused, so no loader ever dereferences anything."""
+    from sinorus_kg.source_check import check_turtle
+
+    check_turtle(path)
     graph = into if into is not None else new_graph()
     try:
         graph.parse(path, format="turtle")
@@ -57,13 +62,18 @@ def load_sources(
 
 def load_triples(paths: Iterable[Path]) -> list[Any]:
     """pyoxigraph Triples of the files (``.nt`` as N-Triples, anything else as Turtle), in file order;
-    a syntax error is an InputError naming the file and line."""
+    a syntax error is an InputError naming the file and line. Turtle sources pass the same
+    check as ``parse_turtle`` (``source_check``: no ``owl:imports``, ``file:`` or relative IRIs)."""
     import pyoxigraph as ox
+
+    from sinorus_kg.source_check import check_turtle
 
     out: list[Any] = []
     for path in paths:
         fmt = ox.RdfFormat.N_TRIPLES if path.suffix == ".nt" else ox.RdfFormat.TURTLE
         try:
+            if fmt == ox.RdfFormat.TURTLE:
+                check_turtle(path)
             out.extend(ox.parse(path=str(path), format=fmt))
         except SyntaxError as exc:
             where = f"line {exc.lineno}: " if exc.lineno else ""
