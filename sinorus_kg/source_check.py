@@ -42,8 +42,8 @@ def check_turtle(path: Path, data: bytes | None = None) -> None:
         message = str(exc)
         if "No scheme found" in message:
             message += " — relative IRIs are refused: a loader would resolve them against the file's own path"
-        line = getattr(exc, "lineno", None) or "?"
-        raise InputError(f"{path}: line {line}: Turtle syntax error: {message}") from None
+        where = getattr(exc, "lineno", None) or "?"
+        raise InputError(f"{path}: line {where}: Turtle syntax error: {message}") from None
 
 
 def _value(term: object) -> str:
