@@ -60,9 +60,22 @@ def release_contents(asserted: Graph, full: Graph, catalogue: Graph, ontology: G
         ASSERTED + EXTENSIONS["xml"]: serialize(asserted, "xml"),
         CATALOGUE + EXTENSIONS["ttl"]: serialize(catalogue, "ttl"),
     }
+    return with_checksums(files)
+
+
+def with_checksums(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files plus a ``SHA256SUMS`` covering every one of them."""
+    files = {name: data for name, data in files.items() if name != "SHA256SUMS"}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
-    files["SHA256SUMS"] = sums.encode()
-    return files
+    return {**files, "SHA256SUMS": sums.encode()}
+
+
+def with_dataset_description(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files plus ``void.ttl`` (VoID + DCAT, describing the others), checksums recomputed."""
+    from sinorus_kg import __version__
+    from sinorus_kg.dataset_description import FILE_NAME, describe
+
+    return with_checksums({**files, FILE_NAME: describe(files, version=__version__)})
 
 
 def catalogue_graph() -> Graph:
@@ -112,6 +125,8 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         ontology = load_sources(data=[])
         shapes = parse_turtle(resources.shapes_file())
         contents = release_contents(asserted, full, catalogue, ontology, shapes)
+    with _step(result, "describe dataset (VoID)", progress):
+        contents = with_dataset_description(contents)
     with _step(result, "write", progress):
         write_all_atomic((result.out_dir / name, data) for name, data in contents.items())
     result.files = [result.out_dir / name for name in contents]
