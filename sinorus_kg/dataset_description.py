@@ -222,7 +222,7 @@ def _turtle(triples: list[Triple]) -> bytes:
     """Sorted triples as Turtle with readable prefixes: deterministic bytes."""
     import pyoxigraph as ox
 
-    def node(value: object) -> object:
+    def node(value: object) -> Any:
         if isinstance(value, Literal):
             if value.lang:
                 return ox.Literal(value.value, language=value.lang)
@@ -233,8 +233,8 @@ def _turtle(triples: list[Triple]) -> bytes:
               for s, p, o in triples}
     ordered = [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1], str(k[2])))]
     graph = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), node(o)) for s, p, o in ordered]
-    iris = {t.subject.value for t in graph} | {t.predicate.value for t in graph} | {
-        t.object.value for t in graph if isinstance(t.object, ox.NamedNode)}
+    iris = {s for s, _, _ in ordered} | {p for _, p, _ in ordered} | {
+        str(o) for _, _, o in ordered if not isinstance(o, Literal)}
     used = {p: ns for p, ns in OUTPUT_PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
     data = ox.serialize(graph, format=ox.RdfFormat.TURTLE, prefixes=used)
     assert data is not None
