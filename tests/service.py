@@ -27,7 +27,7 @@ def kit(config: ServiceConfig) -> WorkerKit:
 
         return sandbox_kit(config)
     except ImportError:
-        from tests import stand_in_worker
+        import stand_in_worker
 
         return WorkerKit(lambda: stand_in_worker.QueryWorker(config.engine), stand_in_worker.QueryRequest)
 

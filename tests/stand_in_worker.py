@@ -47,7 +47,13 @@ def _serve(conn: Any, engine: str) -> None:
         try:
             result = kg.sparql(request.text, timeout=None, max_rows=request.max_rows)
             fmt = request.fmt if result.kind != "graph" or request.fmt not in extra else extra[request.fmt]
-            if result.kind == "ask" and fmt in ("csv", "tsv"):
+            if result.kind == "graph" and request.fmt in extra:
+                import pyoxigraph as ox
+
+                triples = ox.parse(render(result, "nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+                body = ox.serialize(triples, format=ox.RdfFormat.JSON_LD if request.fmt == "jsonld"
+                                    else ox.RdfFormat.RDF_XML) or b""
+            elif result.kind == "ask" and fmt in ("csv", "tsv"):
                 body = ("true" if result.boolean else "false").encode()
             else:
                 body = render(result, fmt).encode()

@@ -45,9 +45,9 @@ OFFERED: dict[str, tuple[str, ...]] = {
 
 # Other media types clients send for the same formats, per kind.
 _ALIASES: dict[str, dict[str, str]] = {
-    "select": {"application/xml": "srx", "text/xml": "srx", "application/sparql-results+xml": "srx"},
-    "ask": {"application/xml": "srx", "text/xml": "srx"},
-    "graph": {"application/xml": "xml", "text/xml": "xml", "application/x-turtle": "ttl",
+    "select": {"application/xml": "srx"},
+    "ask": {"application/xml": "srx"},
+    "graph": {"application/xml": "xml", "application/x-turtle": "ttl",
               "text/n3": "ttl", "text/plain": "nt", "application/json": "jsonld"},
 }
 # Names accepted in ``format=`` (besides the short names and the media types), per kind.
@@ -126,7 +126,7 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None, html: bool 
     offered = [name for name in OFFERED[kind] if html or name != "html"]
     if fmt is not None:
         key = fmt.strip().lower()
-        name = key if key in FORMATS else _FORMAT_WORDS[kind].get(key) or _by_media(kind, key)
+        name = _FORMAT_WORDS[kind].get(key) or (key if key in FORMATS else _by_media(kind, key))
         if name not in offered:
             raise NotAcceptable(f"format {fmt!r} does not fit a {_label(kind)} result "
                                 f"(choose one of: {', '.join(offered)})", 400)
