@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sinorus_kg.errors import InputError
+from sinorus_kg.namespaces import check_iri
 from sinorus_kg.remote import bind_values
 from sinorus_kg.web import page, service_description
 from sinorus_kg.web.config import ServiceConfig
@@ -118,8 +119,16 @@ async def run_sparql(request: Request, svc: Service, proto: ProtocolRequest) -> 
     cached = conditional(request, tag, vary)
     if cached is not None:
         return cached
-    outcome = await run_query(svc.pool, svc.kit, svc.config, proto.query, choices, client_of(request),
-                              lambda: wait_disconnect(request))
+    text = with_base(proto.query, base_url(request) + "/sparql")
+    try:
+        outcome = await run_query(svc.pool, svc.kit, svc.config, text, choices, client_of(request),
+                                  lambda: wait_disconnect(request))
+    except HttpError as exc:
+        if exc.status == 400:  # syntax error positions in the user's text, not ours
+            from sinorus_kg.knowledge_graph import _relocate
+
+            exc.message = _relocate(exc.message, len(text) - len(proto.query))
+        raise
     _report(request, outcome)
     if outcome.fmt.name == "html":
         result = _parse(outcome)
@@ -127,6 +136,16 @@ async def run_sparql(request: Request, svc: Service, proto: ProtocolRequest) -> 
         body = page.page(svc.store.catalogue, svc.limits(), proto.query, page.result_block(result, labels, proto.query))
         return _html(body, tag)
     return _send(outcome, {**vary, "ETag": tag}, svc)
+
+
+def with_base(query: str, endpoint: str) -> str:
+    """The query with the endpoint as its base IRI (the protocol's "service-defined BASE URI"),
+    on the query's first line so that error lines stay the user's; a query's own BASE wins."""
+    try:
+        check_iri(endpoint)
+    except ValueError:
+        return query
+    return f"BASE <{endpoint}> {query}"
 
 
 def description(request: Request, svc: Service) -> Response:
