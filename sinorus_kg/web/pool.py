@@ -8,8 +8,9 @@ pool only decides *who runs where and when*:
 - a bounded queue in front of them: when it is full the answer is 503 with Retry-After;
 - a query still running after ``long_after`` (1 s) drops its worker to ``SCHED_IDLE``,
   so short queries keep the cores; a client (an address) holds at most one such
-  long-running query at a time (429 for the second), and one worker is always kept
-  free of long-running queries, so a few runaways cannot take the whole pool (503);
+  long-running query at a time (429 for the second), and one live worker (not counting
+  those being replaced) is always kept free of long-running queries, so a few runaways
+  cannot take the whole pool (503);
 - a query whose client has gone away is stopped (its worker killed) and the worker is
   replaced in the background, as is every worker a limit stopped.
 
@@ -232,6 +233,7 @@ class Pool:
             return
         holder = self._long_clients.get(slot.client)
         longs = sum(1 for s in self._slots if s.long)
+        live = sum(1 for s in self._slots if s.worker is not None)  # a worker being replaced is none
         if holder is not None and holder is not slot:
             slot.refusal = HttpError(
                 429, "you already have a long-running query on this server; it was kept and this one "
@@ -239,7 +241,7 @@ class Pool:
                 {"Retry-After": str(self._retry_after(holder))}, limit="one long query per client")
             self._kill(slot, "second long query")
             return
-        if longs >= self.max_long:
+        if longs >= min(self.max_long, max(1, live - 1)):
             slot.refusal = HttpError(
                 503, f"{longs} long-running queries already occupy the workers this server keeps for them; "
                      "this one was stopped so that short queries keep a worker: try again shortly",

@@ -264,12 +264,13 @@ async def health(request: Request) -> Response:
     """Alive, and what the pool is doing; answered from the server process, never queued."""
     svc = service(request)
     stats = svc.pool.stats()
-    triples = await svc.store.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    count = triples.rows[0][0]
+    if svc.store.triples is None:  # counted once: the release does not change while serving
+        rows = (await svc.store.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")).rows
+        svc.store.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
     body = {
         "status": "ok" if stats.ready + stats.busy > 0 else "degraded",
         "release": svc.store.checksum,
-        "triples": int(count.value) if count is not None else None,
+        "triples": svc.store.triples,
         "engine": svc.config.engine,
         "sandboxed": not svc.config.unsandboxed,
         "workers": {"size": stats.size, "ready": stats.ready, "busy": stats.busy,

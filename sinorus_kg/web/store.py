@@ -35,6 +35,7 @@ class ProjectStore:
         self.catalogue = catalogue
         self.checksum = checksum
         self.void_ttl = void_ttl
+        self.triples: int | None = None
         self.limiter = anyio.CapacityLimiter(READ_THREADS)
 
     @classmethod
