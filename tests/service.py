@@ -12,6 +12,7 @@ from dataclasses import replace
 from email.message import Message
 from typing import Any
 
+from sinorus_kg.errors import InputError
 from sinorus_kg.web.app import create_app
 from sinorus_kg.web.config import ServiceConfig
 from sinorus_kg.web.execution import WorkerKit
@@ -26,7 +27,7 @@ def kit(config: ServiceConfig) -> WorkerKit:
         from sinorus_kg.web.execution import sandbox_kit
 
         return sandbox_kit(config)
-    except ImportError:
+    except (ImportError, InputError):
         import stand_in_worker
 
         return WorkerKit(lambda: stand_in_worker.QueryWorker(config.engine), stand_in_worker.QueryRequest)

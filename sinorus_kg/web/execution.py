@@ -51,7 +51,13 @@ class WorkerKit:
 
 def sandbox_kit(config: ServiceConfig) -> WorkerKit:
     """The sandboxed query worker of ``sinorus_kg.sandbox`` with the service's engine and limits."""
-    from sinorus_kg.sandbox.worker import QueryRequest, QueryWorker
+    try:
+        from sinorus_kg.sandbox.worker import QueryRequest, QueryWorker
+    except ImportError as exc:  # this branch before the sandbox (issue 9) is merged
+        from sinorus_kg.errors import InputError
+
+        raise InputError(f"the sandboxed query worker is not available ({exc}): serve needs sinorus_kg.sandbox") \
+            from None
 
     def make() -> Worker:
         return QueryWorker(engine=config.engine, sandbox=not config.unsandboxed)
