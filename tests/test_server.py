@@ -294,15 +294,19 @@ def test_bad_parameter_unknown_query(server: Running) -> None:
     assert server.fetch("/nowhere")[0] == 404
 
 
-def test_page_lists_the_catalogue_and_escapes_input(server: Running, kg: KnowledgeGraph) -> None:
+def test_pages_list_the_catalogue_and_escape_input(server: Running, kg: KnowledgeGraph) -> None:
     hostile = '</textarea><script>alert("x")</script>'
-    status, headers, body = server.fetch("/?query=" + quote(hostile))
-    page = body.decode()
+    status, headers, body = server.fetch("/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert "<script>" not in page and "&lt;/textarea&gt;&lt;script&gt;" in page
+    assert '<script src="/static/yasgui/yasgui.min.js' in body.decode()
+    policy = headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in policy and "script-src 'self'" in policy and "default-src 'self'" in policy
+    status, headers, body = server.fetch("/queries?q=" + quote(hostile), headers={"Accept": "text/html"})
+    page = body.decode()
+    assert status == 200 and "<script>alert" not in page and "&lt;/textarea&gt;&lt;script&gt;" in page
+    status, _, body = server.fetch("/queries", headers={"Accept": "text/html"})
     for stored in kg.catalogue:
-        assert f'href="/queries/{stored.name}?format=html"' in page
-    assert "default-src 'none'" in headers["Content-Security-Policy"]
+        assert f'href="/queries/{stored.name}"' in body.decode()
 
 
 def test_page_shows_results_with_labels(server: Running) -> None:

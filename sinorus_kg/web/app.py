@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from sinorus_kg.web import routes
+from sinorus_kg.web import pages, routes
 from sinorus_kg.web.access_log import AccessLog
 from sinorus_kg.web.config import ServiceConfig
 from sinorus_kg.web.errors import HttpError, error_response
@@ -38,6 +38,7 @@ ROUTES: list[BaseRoute] = [
     Route("/.well-known/void", routes.void, methods=["GET"], name="void"),
     Route("/void.ttl", routes.void, methods=["GET"], name="void-file"),
     Route("/", routes.home, methods=["GET"], name="home"),
+    *pages.ROUTES,
 ]
 
 
@@ -60,7 +61,8 @@ async def _starlette_error(request: Request, exc: Exception) -> Response:
         error = HttpError(405, f"{request.method} is not allowed on {request.url.path}: this service is "
                                f"read-only (allowed: {allow})", {"Allow": allow})
     elif exc.status_code == 404:
-        error = HttpError(404, f"no such page: {request.url.path} (try /, /sparql, /queries or /health)")
+        error = HttpError(404, f"no such page: {request.url.path} "
+                                "(try /, /queries, /source, /search, /sparql or /health)")
     else:
         error = HttpError(exc.status_code, str(exc.detail), dict(exc.headers or {}))
     return error_response(error, request.headers.get("accept"))

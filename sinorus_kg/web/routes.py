@@ -21,7 +21,7 @@ from starlette.responses import Response
 from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import check_iri
 from sinorus_kg.remote import bind_values
-from sinorus_kg.web import page, service_description
+from sinorus_kg.web import service_description
 from sinorus_kg.web.config import ServiceConfig
 from sinorus_kg.web.errors import HttpError
 from sinorus_kg.web.execution import Outcome, WorkerKit, run_query
@@ -131,10 +131,9 @@ async def run_sparql(request: Request, svc: Service, proto: ProtocolRequest) -> 
         raise
     _report(request, outcome)
     if outcome.fmt.name == "html":
-        result = _parse(outcome)
-        labels = await svc.store.labels(page.iris_of(result))
-        body = page.page(svc.store.catalogue, svc.limits(), proto.query, page.result_block(result, labels, proto.query))
-        return _html(body, tag)
+        from sinorus_kg.web.pages.workbench import results_page
+
+        return await results_page(request, proto.query, _parse(outcome), tag)
     return _send(outcome, {**vary, "ETag": tag}, svc)
 
 
@@ -177,13 +176,6 @@ def _send(outcome: Outcome, headers: dict[str, str], svc: Service) -> Response:
     return Response(outcome.body, 200, headers, media_type=content_type(outcome.fmt))
 
 
-def _html(body: str, tag: str | None = None) -> Response:
-    headers = {"Vary": "Accept", "Content-Security-Policy": page.CSP, "Cache-Control": "no-cache"}
-    if tag:
-        headers["ETag"] = tag
-    return Response(body, 200, headers, media_type="text/html; charset=utf-8")
-
-
 def _parse(outcome: Outcome) -> Any:
     """The worker's SPARQL JSON / N-Triples as a QueryResult, for an HTML table."""
     from sinorus_kg.engines import QueryResult, _from_ox
@@ -202,6 +194,12 @@ def _parse(outcome: Outcome) -> Any:
 
 # -- /queries ----------------------------------------------------------------------------------
 async def catalogue(request: Request) -> Response:
+    from sinorus_kg.web.pages.common import wants_html
+
+    if wants_html(request):
+        from sinorus_kg.web.pages.catalogue import catalogue_page
+
+        return await catalogue_page(request)
     svc = service(request)
     tag = etag(svc, "catalogue")
     cached = conditional(request, tag, {"Cache-Control": "no-cache"})
@@ -231,11 +229,18 @@ async def stored(request: Request) -> Response:
         raise HttpError(404, str(exc).replace("`sinorus-kg queries`", "GET /queries")) from None
     values = {key: one(params, key) or "" for key in params if key != "format"}
     values = {key: value for key, value in values.items() if value.strip()}  # empty: use the default
+    if "lang" in values and not any(p.name == "lang" for p in query.params):
+        del values["lang"]  # the pages' label language, not a parameter of this query
     try:
         bindings = query.bindings(values)
         await svc.store.check_class(name, values)
     except InputError as exc:
         raise HttpError(400, str(exc).replace("needs --param", "needs the parameter")) from None
+    page = choose(request.headers.get("accept"), fmt)["select"]
+    if not isinstance(page, NotAcceptable) and page.name == "html":
+        from sinorus_kg.web.pages.catalogue import stored_page
+
+        return await stored_page(request, query, values)
     choices = choose(request.headers.get("accept"), fmt)
     tag = etag(svc, "stored", name, sorted(values.items()), _choices_key(choices))
     vary = {"Vary": "Accept", "Cache-Control": "no-cache"}
@@ -246,18 +251,14 @@ async def stored(request: Request) -> Response:
     outcome = await run_query(svc.pool, svc.kit, svc.config, text, choices, client_of(request),
                               lambda: wait_disconnect(request))
     _report(request, outcome)
-    if outcome.fmt.name == "html":
-        result = _parse(outcome)
-        labels = await svc.store.labels(page.iris_of(result))
-        return _html(page.page(svc.store.catalogue, svc.limits(), None,
-                               page.stored_block(query, values, result, labels)), tag)
     return _send(outcome, {**vary, "ETag": tag}, svc)
 
 
 # -- /, /health, VoID --------------------------------------------------------------------------
 async def home(request: Request) -> Response:
-    svc = service(request)
-    return _html(page.page(svc.store.catalogue, svc.limits(), one(query_params(request), "query")))
+    from sinorus_kg.web.pages.workbench import home as workbench
+
+    return await workbench(request)
 
 
 async def health(request: Request) -> Response:
