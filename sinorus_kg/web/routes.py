@@ -231,16 +231,16 @@ async def stored(request: Request) -> Response:
     values = {key: value for key, value in values.items() if value.strip()}  # empty: use the default
     if "lang" in values and not any(p.name == "lang" for p in query.params):
         del values["lang"]  # the pages' label language, not a parameter of this query
-    try:
-        bindings = query.bindings(values)
-        await svc.store.check_class(name, values)
-    except InputError as exc:
-        raise HttpError(400, str(exc).replace("needs --param", "needs the parameter")) from None
     page = choose(request.headers.get("accept"), fmt)["select"]
     if not isinstance(page, NotAcceptable) and page.name == "html":
         from sinorus_kg.web.pages.catalogue import stored_page
 
         return await stored_page(request, query, values)
+    try:
+        bindings = query.bindings(values)
+        await svc.store.check_class(name, values)
+    except InputError as exc:
+        raise HttpError(400, str(exc).replace("needs --param", "needs the parameter")) from None
     choices = choose(request.headers.get("accept"), fmt)
     tag = etag(svc, "stored", name, sorted(values.items()), _choices_key(choices))
     vary = {"Vary": "Accept", "Cache-Control": "no-cache"}
