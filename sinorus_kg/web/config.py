@@ -78,7 +78,8 @@ class ServiceConfig:
         return [
             f"warning: {url} is reachable from other machines (--host {self.host}), over plain HTTP "
             "with no authentication:",
-            "  exposed: /sparql (read-only SPARQL 1.1 queries), /queries, /health, /.well-known/void, the page /",
+            "  exposed: /sparql (read-only SPARQL 1.1 queries), /queries, /health, /.well-known/void, the pages "
+            "(/, /id/…, /source, /search, /ontology, /openapi.json)",
             f"  answering Host names: {hosts}",
             f"  CORS origins: {cors}",
             f"  limits: {self.timeout:g} s per query, {self.max_rows} rows, {self.max_bytes} result bytes",

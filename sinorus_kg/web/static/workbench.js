@@ -86,11 +86,32 @@
       if (known[p] && iri.indexOf(known[p]) === 0) { shown = p + ":" + iri.slice(known[p].length); break; }
     }
     var href = localHref(iri) || iri, label = labels[iri];
+    if (!label && !asked[iri]) { wantLabel(iri, this.yasr); }
     var text = label ? escapeHtml(label) + " <small class='prefixed'>" + escapeHtml(shown) + "</small>"
       : (shown === iri ? "&lt;" + escapeHtml(iri) + "&gt;" : escapeHtml(shown));
     var external = localHref(iri) ? "" : " rel='noopener noreferrer'";
     return "<a class='iri' href='" + escapeHtml(href) + "' title='" + escapeHtml(iri) + "'" + external + ">" + text + "</a>";
   };
+
+  // labels for the IRIs a table shows, asked of this server once, then the table is drawn again
+  var asked = {}, pending = {}, tables = [], timer = null;
+  function wantLabel(iri, yasr) {
+    asked[iri] = true;
+    pending[iri] = true;
+    if (tables.indexOf(yasr) < 0) { tables.push(yasr); }
+    if (!timer) { timer = setTimeout(fetchLabels, 0); }
+  }
+  function fetchLabels() {
+    var wanted = Object.keys(pending).slice(0, 5000), redraw = tables;
+    pending = {}; tables = []; timer = null;
+    fetch("/labels?" + new URLSearchParams({ lang: config.lang }), {
+      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(wanted), credentials: "same-origin"
+    }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (found) {
+      Object.assign(labels, found);
+      if (Object.keys(found).length) { redraw.forEach(function (yasr) { yasr.draw(); }); }
+    }).catch(function () {});
+  }
 
   // --- YASGUI for this endpoint only --------------------------------------------------------------
   function here(tabConfig) {
@@ -117,24 +138,6 @@
   Object.keys(yasgui._tabs).forEach(function (id) { pin(yasgui.getTab(id)); });
   yasgui.on("tabAdd", function (instance, id) { pin(yasgui.getTab(id)); });
   yasgui.on("tabSelect", function (instance, id) { setTimeout(function () { pin(yasgui.getTab(id)); }, 0); });
-
-  // labels for the IRIs of a result, then redraw the table with them
-  yasgui.on("queryResponse", function (instance, tab) {
-    var yasr = tab.getYasr(), results = yasr && yasr.results, iris = {};
-    if (!results || !results.getBindings) { return; }
-    (results.getBindings() || []).forEach(function (row) {
-      Object.keys(row).forEach(function (k) { if (row[k].type === "uri" && !labels[row[k].value]) { iris[row[k].value] = 1; } });
-    });
-    var wanted = Object.keys(iris);
-    if (!wanted.length) { return; }
-    fetch("/labels?" + new URLSearchParams({ lang: config.lang }), {
-      method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(wanted.slice(0, 5000)), credentials: "same-origin"
-    }).then(function (r) { return r.ok ? r.json() : {}; }).then(function (found) {
-      Object.assign(labels, found);
-      if (Object.keys(found).length) { yasr.draw(); }
-    }).catch(function () {});
-  });
 
   // --- history ------------------------------------------------------------------------------------
   var KEY = "sinorus-kg.history", list = document.getElementById("history-list");
