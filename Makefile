@@ -64,6 +64,7 @@ bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_security.py
+	$(BIN)/python benchmarks/bench_service.py
 
 bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stored queries at 10k, 100k, 1M triples (long)
 	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)

@@ -1,6 +1,10 @@
 """Security figures of the endpoint, all on 127.0.0.1: hostile probes sent / refused / connections
-seen / 5xx, refusal latency, memory of the worker and of the server under explosive queries, and the
-time to answer a runaway (and to be served again after it)."""
+seen / 5xx, refusal latency, memory of the workers and of the server under explosive queries, and the
+time to answer a runaway (and to be served again after it).
+
+The endpoint is the service ``sinorus-kg serve`` runs (Starlette on Hypercorn, its default pool of
+sandboxed query workers), started in this process on a free port of 127.0.0.1, so the server's
+memory is this process's."""
 
 from __future__ import annotations
 
@@ -11,15 +15,15 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from hostile import Listener, forms  # noqa: E402
+from service import running  # noqa: E402
 
-from sinorus_kg.knowledge_graph import KnowledgeGraph  # noqa: E402
 from sinorus_kg.sandbox import QueryWorker  # noqa: E402
-from sinorus_kg.server import make_server  # noqa: E402
 
 TIMEOUT = 2.0
 
@@ -48,10 +52,10 @@ def own_memory() -> dict[str, int]:
     return out
 
 
-def watch(worker: QueryWorker, peak: list[int], stop: threading.Event) -> None:
-    """The worker's largest RSS while a query runs (sampled every 20 ms)."""
+def watch(workers: list[QueryWorker], peak: list[int], stop: threading.Event) -> None:
+    """The largest RSS of any worker while a query runs (sampled every 20 ms)."""
     while not stop.is_set():
-        peak[0] = max(peak[0], worker.memory().get("VmRSS", 0))
+        peak[0] = max([peak[0], *(w.memory().get("VmRSS", 0) for w in workers)])
         time.sleep(0.02)
 
 
@@ -70,38 +74,38 @@ def get(url: str, query: str) -> tuple[int, float]:
 def main() -> None:
     listener = Listener()
     for engine in ("oxigraph", "rdflib"):
-        server = make_server(KnowledgeGraph(engine), "127.0.0.1", 0, timeout=TIMEOUT, max_rows=10_000)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        url = server.url + "sparql"
-        worker = server.worker
-        print(f"== {engine}: {worker.isolation.describe() if worker.isolation else '?'}, time limit {TIMEOUT:g} s")
-        statuses, took = [], []
-        for form in forms(listener.url):
-            status, seconds = get(url, form.text)
-            statuses.append(status)
-            took.append(seconds)
-        refused = sum(400 <= s < 500 for s in statuses)
-        print(f"hostile probes sent {len(statuses)}, refused {refused}, connections seen {listener.connections}, "
-              f"5xx {sum(s >= 500 for s in statuses)}; refusal median {statistics.median(took) * 1000:.1f} ms, "
-              f"max {max(took) * 1000:.0f} ms")
-        for name, query in EXPLOSIVE.items():
-            before = own_memory()
-            peak = [0]
-            stop = threading.Event()
-            watcher = threading.Thread(target=watch, args=(worker, peak, stop))
-            watcher.start()
-            status, seconds = get(url, query)
-            stop.set()
-            watcher.join()
-            again, after_seconds = get(url, "ASK { ?t a sr:Treaty }")
-            after = own_memory()
-            print(f"{name:40} {status} in {seconds:5.2f} s; worker peak RSS {peak[0] / 2**20:6.0f} MB; "
-                  f"server RSS {before['VmRSS'] / 2**20:.0f} -> {after['VmRSS'] / 2**20:.0f} MB; "
-                  f"next query {again} after {after_seconds:.2f} s")
-        server.shutdown()
-        server.server_close()
+        with running(engine=engine, timeout=TIMEOUT, max_rows=10_000) as server:
+            measure(server, engine, listener)
     listener.close()
+
+
+def measure(server: Any, engine: str, listener: Listener) -> None:
+    url = server.url + "/sparql"
+    workers = server.pool.workers()
+    print(f"== {engine}: {len(workers)} query workers, {server.isolation}, time limit {TIMEOUT:g} s")
+    statuses, took = [], []
+    for form in forms(listener.url):
+        status, seconds = get(url, form.text)
+        statuses.append(status)
+        took.append(seconds)
+    refused = sum(400 <= s < 500 for s in statuses)
+    print(f"hostile probes sent {len(statuses)}, refused {refused}, connections seen {listener.connections}, "
+          f"5xx {sum(s >= 500 for s in statuses)}; refusal median {statistics.median(took) * 1000:.1f} ms, "
+          f"max {max(took) * 1000:.0f} ms")
+    for name, query in EXPLOSIVE.items():
+        before = own_memory()
+        peak = [0]
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch, args=(workers, peak, stop))
+        watcher.start()
+        status, seconds = get(url, query)
+        stop.set()
+        watcher.join()
+        again, after_seconds = get(url, "ASK { ?t a sr:Treaty }")
+        after = own_memory()
+        print(f"{name:40} {status} in {seconds:5.2f} s; worker peak RSS {peak[0] / 2**20:6.0f} MB; "
+              f"server RSS {before['VmRSS'] / 2**20:.0f} -> {after['VmRSS'] / 2**20:.0f} MB; "
+              f"next query {again} after {after_seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -88,9 +88,22 @@ def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catal
         start = time.perf_counter()
         files[name] = make()
         clock[name] = time.perf_counter() - start
+    return with_checksums(files)
+
+
+def with_checksums(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files plus a ``SHA256SUMS`` covering every one of them."""
+    files = {name: data for name, data in files.items() if name != "SHA256SUMS"}
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
-    files["SHA256SUMS"] = sums.encode()
-    return files
+    return {**files, "SHA256SUMS": sums.encode()}
+
+
+def with_dataset_description(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files plus ``void.ttl`` (VoID + DCAT, describing the others), checksums recomputed."""
+    from sinorus_kg import __version__
+    from sinorus_kg.dataset_description import FILE_NAME, describe
+
+    return with_checksums({**files, FILE_NAME: describe(files, version=__version__)})
 
 
 def catalogue_graph() -> Graph:
@@ -179,6 +192,8 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         file_times: dict[str, float] = {}
         contents = release_contents(asserted, full, catalogue, tbox, shapes, timings=file_times)
     result.file_timings = file_times
+    with _step(result, "describe dataset (VoID)", progress):
+        contents = with_dataset_description(contents)
     with _step(result, "write", progress):  # the whole set at once: a kill leaves the old or the new release
         from sinorus_kg.atomic_write import replace_directory
 

@@ -348,21 +348,35 @@ def serve(
     max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
     max_bytes: MaxBytesOption = 16 * 2**20,
     max_memory: MaxMemoryOption = 1024,
+    workers: Annotated[int | None, typer.Option(help="Query workers (default: cores + 1, at least 3).")] = None,
+    cors: Annotated[list[str] | None, typer.Option(
+        help="Let a web page on this origin query the endpoint (repeatable; '*' for any).")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        help="A Host name clients use (repeatable); needed with a non-loopback --host.")] = None,
+    allow_any_host: Annotated[bool, typer.Option(help="Answer any Host name (behind a proxy that checks it).")] = False,
+    log_format: Annotated[str, typer.Option(help="Access log lines: text or json.")] = "text",
     unsandboxed: Annotated[bool, typer.Option(
-        "--unsandboxed", help="Start even if the query worker cannot be cut off from the network.")] = False,
+        "--unsandboxed", help="Start even if the query workers cannot be cut off from the network.")] = False,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a web page over the built release."""
     _check_limits(max_rows, timeout)
-    from sinorus_kg.knowledge_graph import KnowledgeGraph
-    from sinorus_kg.server import serve as run_server
+    if log_format not in ("text", "json"):
+        _fail(f"unknown --log-format {log_format!r} (choose text or json)", 2)
+    from sinorus_kg.web.config import ServiceConfig
+    from sinorus_kg.web.server import serve as run_server
 
-    kg = KnowledgeGraph(engine)
+    config = ServiceConfig(host=host, port=port, engine=engine, timeout=timeout, max_rows=max_rows,
+                           max_bytes=max_bytes, max_memory=max_memory, workers=workers, cors=tuple(cors or ()),
+                           allowed_hosts=tuple(allow_host or ()), allow_any_host=allow_any_host,
+                           log_format=log_format, unsandboxed=unsandboxed)
+    config.check()
 
     def ready(url: str, isolation: str) -> None:
-        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); query worker: {isolation}; Ctrl-C stops")
+        for line in config.exposure(url):
+            typer.echo(line, err=True)
+        typer.echo(f"serving {url}/ (SPARQL endpoint {url}/sparql); query workers: {isolation}; Ctrl-C stops")
 
-    run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready, unsandboxed=unsandboxed,
-               max_bytes=max_bytes, max_memory=max_memory)
+    run_server(config, on_ready=ready)
 
 
 @app.command()

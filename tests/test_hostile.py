@@ -1,5 +1,6 @@
-"""No user query reaches the network: 300 hostile forms, sent to the server (GET, form POST, direct
-POST), the Python API and the CLI on both engines, with a listener on 127.0.0.1 counting connections.
+"""No user query reaches the network: 300 hostile forms, sent to the service `sinorus-kg serve` runs
+(Starlette on Hypercorn, its pool of sandboxed query workers; GET, form POST, direct POST), the
+Python API and the CLI on both engines, with a listener on 127.0.0.1 counting connections.
 
 `make test` sends every third form to the server and the API and a dozen to the CLI (both engines);
 the `slow` marker sends them all to the server and the API on both engines, and each once to the CLI
@@ -20,10 +21,10 @@ from urllib.parse import urlencode
 
 import pytest
 from hostile import Form, Listener, describe_outside, forms
+from service import Running, running
 
 from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.sandbox.protocol import QueryFailed
-from sinorus_kg.server import SparqlServer, make_server
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -37,16 +38,10 @@ def listener() -> Iterator[Listener]:
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def server(request: pytest.FixtureRequest, listener: Listener) -> Iterator[SparqlServer]:
-    import threading
-
-    started = make_server(KnowledgeGraph(request.param), "127.0.0.1", 0, timeout=5.0, max_rows=1000)
-    thread = threading.Thread(target=started.serve_forever, daemon=True)
-    thread.start()
-    yield started
-    started.shutdown()
-    started.server_close()
-    thread.join(timeout=5)
+def server(request: pytest.FixtureRequest, listener: Listener) -> Iterator[Running]:
+    with running(engine=request.param, workers=2, timeout=5.0, max_rows=1000) as started:
+        assert "NONE" not in started.isolation, started.isolation
+        yield started
 
 
 def sample(every: int) -> list[Form]:
@@ -54,8 +49,8 @@ def sample(every: int) -> list[Form]:
     return chosen[::every]
 
 
-def send(server: SparqlServer, how: str, text: str, extra: dict[str, str] | None = None) -> tuple[int, str, float]:
-    base = server.url.rstrip("/") + "/sparql"
+def send(server: Running, how: str, text: str, extra: dict[str, str] | None = None) -> tuple[int, str, float]:
+    base = server.url + "/sparql"
     if how == "get":
         request = urllib.request.Request(base + "?" + urlencode({"query": text, **(extra or {})}))
     elif how == "form":
@@ -73,7 +68,7 @@ def send(server: SparqlServer, how: str, text: str, extra: dict[str, str] | None
             return exc.code, exc.read().decode("utf-8", "replace"), time.perf_counter() - start
 
 
-def _server_sweep(server: SparqlServer, listener: Listener, chosen: list[Form]) -> None:
+def _server_sweep(server: Running, listener: Listener, chosen: list[Form]) -> None:
     failures, took = [], []
     for form in chosen:
         text = form.text.replace("http://127.0.0.1:1/placeholder", listener.url)
@@ -89,12 +84,12 @@ def _server_sweep(server: SparqlServer, listener: Listener, chosen: list[Form]) 
     assert p95 < 0.1, f"refusals: median {median * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms"
 
 
-def test_server_refuses_hostile_forms(server: SparqlServer, listener: Listener) -> None:
+def test_server_refuses_hostile_forms(server: Running, listener: Listener) -> None:
     _server_sweep(server, listener, sample(3))
 
 
 @pytest.mark.slow
-def test_server_refuses_every_hostile_form(server: SparqlServer, listener: Listener) -> None:
+def test_server_refuses_every_hostile_form(server: Running, listener: Listener) -> None:
     _server_sweep(server, listener, sample(1))
 
 
@@ -102,7 +97,7 @@ def test_there_are_at_least_200_forms() -> None:
     assert len(forms("http://127.0.0.1:1/x")) >= 200
 
 
-def test_dataset_parameters_are_refused(server: SparqlServer, listener: Listener) -> None:
+def test_dataset_parameters_are_refused(server: Running, listener: Listener) -> None:
     for name in ("default-graph-uri", "named-graph-uri"):
         for how in ("get", "form"):
             status, body, _ = send(server, how, "SELECT * WHERE { ?s ?p ?o }", {name: listener.url})
@@ -110,7 +105,7 @@ def test_dataset_parameters_are_refused(server: SparqlServer, listener: Listener
     assert listener.connections == 0
 
 
-def test_describe_of_an_outside_iri_answers_from_local_data(server: SparqlServer, listener: Listener) -> None:
+def test_describe_of_an_outside_iri_answers_from_local_data(server: Running, listener: Listener) -> None:
     for text in describe_outside(listener.url):
         status, body, _ = send(server, "get", text)
         assert status == 200, body

@@ -73,25 +73,52 @@ def test_the_worker_reports_its_isolation() -> None:
 
 
 def test_without_isolation_serve_refuses_and_the_cli_and_api_warn(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
     import warnings
 
+    from service import running
     from typer.testing import CliRunner
 
     from sinorus_kg.cli import app
     from sinorus_kg.knowledge_graph import IsolationWarning, KnowledgeGraph
     from sinorus_kg.sandbox.child import NO_ISOLATION
-    from sinorus_kg.server import make_server
 
     monkeypatch.setenv(NO_ISOLATION, "1")
-    kg = KnowledgeGraph("oxigraph")
-    with pytest.raises(Exception, match="cannot be isolated.*--unsandboxed"):
-        make_server(kg, "127.0.0.1", 0)
-    server = make_server(kg, "127.0.0.1", 0, unsandboxed=True)
-    server.server_close()
+    refused = CliRunner().invoke(app, ["serve", "--port", "0", "--workers", "1"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "cannot be isolated" in refused.stderr and "--unsandboxed" in refused.stderr, refused.stderr
+    assert "serving" not in refused.stdout
+    with running(workers=1, unsandboxed=True) as server:  # the service `serve --unsandboxed` runs
+        assert "network block: NONE" in server.isolation
+        health = json.loads(server.fetch("/health")[2])
+        assert health["sandboxed"] is False and "NONE" in health["isolation"]
+        assert server.fetch("/sparql?query=ASK%7B%7D")[0] == 200
     result = CliRunner().invoke(app, ["sparql", "ASK { ?t a sr:Treaty }"])
     assert result.exit_code == 0 and "warning: the query worker is not isolated" in result.stderr
+    kg = KnowledgeGraph("oxigraph")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert kg.sparql("ASK { ?t a sr:Treaty }").boolean is True
     assert any(issubclass(w.category, IsolationWarning) for w in caught)
     kg.close()
+
+
+def test_serve_prints_the_workers_isolation() -> None:
+    """`sinorus-kg serve` on 127.0.0.1: the workers start isolated and the first line says how."""
+    import time
+    import urllib.request
+
+    process = subprocess.Popen([sys.executable, "-m", "sinorus_kg", "serve", "--port", "0", "--workers", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        assert line.startswith("serving http://127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
+        assert "query workers: network block: " in line and "NONE" not in line and "memory cap" in line
+        url = line.split()[1]
+        start = time.monotonic()
+        with urllib.request.urlopen(url + "sparql?query=ASK%7B%7D", timeout=30) as response:
+            assert response.status == 200 and b"true" in response.read()
+        assert time.monotonic() - start < 30
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0

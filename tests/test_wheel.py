@@ -26,7 +26,11 @@ def test_wheel_carries_the_resources(wheel: Path) -> None:
     for needed in ("sinorus_kg/_resources/ontology/sinorus.ttl",
                    "sinorus_kg/_resources/queries/relations-established.rq",
                    "sinorus_kg/_resources/data/source/soviet-russian-chinese-relations.txt",
-                   "sinorus_kg/_resources/release/sinorus-full.ttl"):
+                   "sinorus_kg/_resources/release/sinorus-full.ttl",
+                   "sinorus_kg/web/static/yasgui/yasgui.min.js", "sinorus_kg/web/static/yasgui/yasgui.min.css",
+                   "sinorus_kg/web/static/yasgui/LICENSE", "sinorus_kg/web/static/yasgui/THIRD-PARTY-NOTICES.txt",
+                   "sinorus_kg/web/static/yasgui/VERSION", "sinorus_kg/web/static/workbench.js",
+                   "sinorus_kg/web/static/pages.js", "sinorus_kg/web/static/site.css"):
         assert needed in names
 
 

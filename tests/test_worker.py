@@ -55,6 +55,23 @@ def test_native_answer_reads_back_as_a_result(worker: QueryWorker) -> None:
     assert graph.fmt == "nt" and graph.result().kind == "graph" and graph.result().triples
 
 
+def test_a_checked_query_runs_again_with_other_bindings(worker: QueryWorker) -> None:
+    """The worker keeps checked queries (the parse is most of a simple query's cost): the same text
+    with other parameters, and again with the first, answers as a fresh check would."""
+    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
+
+    stored = Catalogue.load().get("events-of-person")
+    people = ("person:sergey-lavrov", "person:xi-jinping", "person:sergey-lavrov")
+    answers = [worker.run(QueryRequest(stored.text, fmt="srj", bindings=stored.bindings({"person": p})))
+               for p in people]
+    assert all(a.ok for a in answers) and answers[0].body == answers[2].body != answers[1].body
+    expected = KnowledgeGraph(worker.engine).query("events-of-person", {"person": "person:xi-jinping"})
+    assert set(answers[1].result().rows) == set(expected.rows)
+    refused = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
+    assert [worker.run(QueryRequest(refused)).status for _ in range(2)] == [400, 400]
+
+
 @pytest.mark.parametrize(("text", "status", "words"), [
     ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", 400, "refused: SERVICE"),
     ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 405, "update"),

@@ -30,10 +30,11 @@ MEDIA_TYPES = {
     "html": "text/html",
 }
 BY_MEDIA = {media: short for short, media in MEDIA_TYPES.items() if short not in ("table", "markdown")}
-# What an HTTP client can be sent for each kind of result, the default first.
+# What an HTTP client can be sent for each kind of result, the default first (an ASK answer in
+# CSV/TSV is the bare ``true`` / ``false``, as the service's protocol section documents).
 OFFERED = {
     "select": ("srj", "srx", "csv", "tsv", "json", "html"),
-    "ask": ("srj", "srx", "json", "html"),
+    "ask": ("srj", "srx", "csv", "tsv", "json", "html"),
     "graph": ("ttl", "nt", "jsonld", "xml", "html"),
 }
 # What may be asked for by name (the CLI's --format, the protocol's format=).

@@ -120,6 +120,13 @@ class QueryWorker:
         return self.pid is not None
 
     @property
+    def restarting(self) -> bool:
+        """Whether a replacement is being started in the background (after a kill or a crash): a
+        pool hands this worker no request until ``start()`` has returned."""
+        thread = self._restart
+        return thread is not None and thread.is_alive()
+
+    @property
     def isolation(self) -> Isolation | None:
         """Which network blocks are active and the memory cap (None before the first start)."""
         return self._isolation

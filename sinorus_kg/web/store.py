@@ -1,0 +1,71 @@
+"""The project's own reads: a read-only store in the server process, beside the worker pool.
+
+Listing the catalogue, ``/health``, checking a parameter's class, labelling a results
+table — and, for the pages built on this service, pickers, entity pages and the document
+page — are queries the project writes itself, small and bounded. They run here, on
+threads of their own (``anyio`` with a separate limiter), so they never queue behind an
+analyst's query in the pool. Only the project's own query text runs here; a user's text
+never does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio
+
+from sinorus_kg import resources
+from sinorus_kg.catalogue import Catalogue
+from sinorus_kg.dataset_description import FILE_NAME as VOID_FILE
+from sinorus_kg.engines import Engine, QueryResult, open_engine
+from sinorus_kg.terms import Term
+
+T = TypeVar("T")
+READ_THREADS = 4
+
+
+class ProjectStore:
+    """The release on an in-process engine, the catalogue, and the release's checksum."""
+
+    def __init__(self, engine: Engine, catalogue: Catalogue, checksum: str, void_ttl: bytes | None):
+        self.engine = engine
+        self.catalogue = catalogue
+        self.checksum = checksum
+        self.void_ttl = void_ttl
+        self.triples: int | None = None
+        self.limiter = anyio.CapacityLimiter(READ_THREADS)
+
+    @classmethod
+    def open(cls, engine: str = "oxigraph") -> ProjectStore:
+        """The built release (the one the workers open), read-only."""
+        folder = resources.release_dir()
+        sums = folder / "SHA256SUMS"
+        checksum = hashlib.sha256(sums.read_bytes()).hexdigest() if sums.exists() else "unbuilt"
+        void_path = folder / VOID_FILE
+        store = cls(open_engine(engine), Catalogue.load(), checksum,
+                    void_path.read_bytes() if void_path.exists() else None)
+        rows = store.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
+        store.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+        return store
+
+    async def call(self, func: Callable[..., T], *args: Any) -> T:
+        """Run a blocking read on the store's own threads."""
+        return await anyio.to_thread.run_sync(partial(func, *args), limiter=self.limiter)
+
+    async def run(self, sparql: str, bindings: dict[str, Term] | None = None,
+                  max_rows: int | None = None) -> QueryResult:
+        return await self.call(self.engine.run, sparql, bindings, max_rows)
+
+    async def labels(self, iris: list[str], lang: str = "en") -> dict[str, str]:
+        return await self.call(self.engine.labels, iris, lang)
+
+    async def check_class(self, name: str, values: dict[str, str]) -> None:
+        """An IRI parameter declared with a class must name an instance of it (InputError if not)."""
+        stored = self.catalogue.get(name)
+        bindings = stored.bindings(values)
+        for param in stored.params:
+            if param.name in bindings:
+                await self.call(param.check_class, self.engine, bindings[param.name])
