@@ -55,6 +55,23 @@ def test_native_answer_reads_back_as_a_result(worker: QueryWorker) -> None:
     assert graph.fmt == "nt" and graph.result().kind == "graph" and graph.result().triples
 
 
+def test_threads_sharing_a_worker_through_time_limits_do_not_deadlock() -> None:
+    """Threads waiting on one worker (a threaded server, the API from threads) while runaways hit the
+    time limit: each kill starts a restart in the background, and every call still returns."""
+    statuses: list[int] = []
+    shared = QueryWorker("oxigraph")
+    shared.start()
+    threads = [threading.Thread(target=lambda text=(CARTESIAN if n % 2 == 0 else VISITS): statuses.append(
+        shared.run(QueryRequest(text, timeout=0.3)).status), daemon=True) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a call never returned (deadlock)"
+    shared.close()
+    assert sorted(statuses) == [200] * 4 + [503] * 4
+
+
 def test_a_checked_query_runs_again_with_other_bindings(worker: QueryWorker) -> None:
     """The worker keeps checked queries (the parse is most of a simple query's cost): the same text
     with other parameters, and again with the first, answers as a fresh check would."""

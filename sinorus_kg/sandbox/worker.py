@@ -105,10 +105,17 @@ class QueryWorker:
         """Start the worker if it is not running, and wait until it is ready; its isolation."""
         self._join_restart()
         with self._lock:
-            if self._proc is None or self._proc.poll() is not None:
-                self._spawn()
-            assert self._isolation is not None
-            return self._isolation
+            return self._start_locked()
+
+    def _start_locked(self) -> Isolation:
+        """``start`` for a caller that holds the lock. It must not join a background restart: that
+        thread waits for the lock (a second ``run`` joining it there deadlocked a threaded server
+        whose worker hit the time limit); it spawns at once instead, and the restart, once it gets
+        the lock, finds a live worker and does nothing."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._spawn()
+        assert self._isolation is not None
+        return self._isolation
 
     @property
     def pid(self) -> int | None:
@@ -175,7 +182,7 @@ class QueryWorker:
         anything the query does (only WorkerUnavailable if no worker can be started)."""
         self._join_restart()
         with self._lock:
-            self.start()
+            self._start_locked()
             proc = self._proc
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             self._cancelled = self._killed_by_us = False

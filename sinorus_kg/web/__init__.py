@@ -2,11 +2,11 @@
 
 Modules, one concept each: ``app`` (the ASGI application and its routes' wiring),
 ``routes`` (handlers), ``protocol`` (reading a SPARQL 1.1 Protocol request),
-``negotiation`` (formats and Accept), ``execution`` (the query-worker contract as the
-service uses it), ``pool`` (the workers: queue, priorities, cancellation), ``store``
-(the project's own reads), ``service_description``, ``guards`` (Host, cross-site, CORS),
-``access_log``, ``errors``, ``page`` (the small HTML page), ``config`` and ``server``
-(Hypercorn: deadlines, backlog, bounded connections).
+``negotiation`` (formats and Accept), ``execution`` (the sandboxed query worker of
+``sinorus_kg.sandbox`` as the service uses it), ``pool`` (the workers: queue, priorities,
+cancellation), ``store`` (the project's own reads), ``service_description``, ``guards``
+(Host, cross-site, CORS), ``access_log``, ``errors``, ``config`` and ``server`` (Hypercorn:
+deadlines, backlog, bounded connections); ``pages/`` and ``static/`` are the analyst's pages.
 """
 
 from sinorus_kg.web.app import ROUTES, create_app
