@@ -72,6 +72,24 @@ def test_threads_sharing_a_worker_through_time_limits_do_not_deadlock() -> None:
     assert sorted(statuses) == [200] * 4 + [503] * 4
 
 
+def test_close_stops_a_running_query_and_starts_no_replacement() -> None:
+    """A server shutting down closes its workers mid-query: the query is answered 'cancelled' and
+    no replacement process is left behind; a later start() gives a fresh worker."""
+    worker = QueryWorker("oxigraph")
+    worker.start()
+    answers: list[QueryAnswer] = []
+    thread = threading.Thread(target=lambda: answers.append(worker.run(QueryRequest(CARTESIAN, timeout=30))))
+    thread.start()
+    time.sleep(0.5)
+    worker.close()
+    thread.join(30)
+    assert answers and answers[0].limit_hit == "cancelled"
+    time.sleep(1.0)
+    assert not worker.restarting and worker.pid is None
+    assert worker.start().network_blocked and worker.run(QueryRequest("ASK {}")).ok
+    worker.close()
+
+
 def test_a_checked_query_runs_again_with_other_bindings(worker: QueryWorker) -> None:
     """The worker keeps checked queries (the parse is most of a simple query's cost): the same text
     with other parameters, and again with the first, answers as a fresh check would."""

@@ -97,6 +97,7 @@ class QueryWorker:
         self._cancelled = False
         self._killed_by_us = False
         self._restart: threading.Thread | None = None
+        self._closed = False  # close() was called: no restart in the background
         self._startup_seconds = 1.0
         self._finalizer = weakref.finalize(self, _terminate, [None])
 
@@ -105,6 +106,7 @@ class QueryWorker:
         """Start the worker if it is not running, and wait until it is ready; its isolation."""
         self._join_restart()
         with self._lock:
+            self._closed = False
             return self._start_locked()
 
     def _start_locked(self) -> Isolation:
@@ -164,6 +166,9 @@ class QueryWorker:
             self._restart_in_background()
 
     def close(self) -> None:
+        """Stop the worker; a query still running is answered 'cancelled' and no replacement is
+        started for it (a later ``start`` or ``run`` starts a fresh worker)."""
+        self._closed = self._cancelled = True
         self._join_restart()
         self._kill_process()
         if self._log is not None:
@@ -182,6 +187,7 @@ class QueryWorker:
         anything the query does (only WorkerUnavailable if no worker can be started)."""
         self._join_restart()
         with self._lock:
+            self._closed = False
             self._start_locked()
             proc = self._proc
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
@@ -280,11 +286,13 @@ class QueryWorker:
         def restart() -> None:
             try:
                 with self._lock:
-                    if self._proc is None or self._proc.poll() is not None:
+                    if not self._closed and (self._proc is None or self._proc.poll() is not None):
                         self._spawn()
             except InputError:
                 pass  # the next run() tries again and reports why
 
+        if self._closed:
+            return
         thread = threading.Thread(target=restart, name="query-worker-restart", daemon=True)
         self._restart = thread
         thread.start()
