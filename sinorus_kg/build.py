@@ -19,12 +19,14 @@ from sinorus_kg import resources
 from sinorus_kg.errors import ChecksFailed
 from sinorus_kg.export import EXTENSIONS, serialize, write_all_atomic
 from sinorus_kg.qc import Violation
+from sinorus_kg.renames import renames_file, renames_graph
 
 ASSERTED = "sinorus"
 FULL = "sinorus-full"
 CATALOGUE = "catalogue"
 ONTOLOGY = "sinorus-ontology"  # the TBox alone, e.g. for Protégé (RDF/XML)
 SHAPES = "sinorus-shapes"
+RENAMES = "iri-renames"  # old IRI → new IRI, as TSV and as Turtle (dcterms:isReplacedBy)
 
 Progress = Callable[[str], None]
 
@@ -59,6 +61,8 @@ def release_contents(asserted: Graph, full: Graph, catalogue: Graph, ontology: G
         ASSERTED + EXTENSIONS["jsonld"]: serialize(asserted, "jsonld"),
         ASSERTED + EXTENSIONS["xml"]: serialize(asserted, "xml"),
         CATALOGUE + EXTENSIONS["ttl"]: serialize(catalogue, "ttl"),
+        RENAMES + EXTENSIONS["ttl"]: serialize(renames_graph(), "ttl"),
+        RENAMES + ".tsv": renames_file().read_bytes(),
     }
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()

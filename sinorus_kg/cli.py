@@ -111,7 +111,7 @@ def _parse_params(raw: list[str]) -> dict[str, str]:
     for item in raw:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            _fail(f"--param expects NAME=VALUE (e.g. --param person=srid:person/xi-jinping), got {item!r}", 2)
+            _fail(f"--param expects NAME=VALUE (e.g. --param person=person:xi-jinping), got {item!r}", 2)
         params[name.strip()] = value
     return params
 

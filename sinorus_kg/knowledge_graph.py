@@ -121,7 +121,7 @@ _TOTALS = {
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
     "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
     "sentences cited by facts":
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f prov:wasDerivedFrom ?s . ?s a sr:Sentence }",
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f sr:attestedBy ?s . ?s a sr:Sentence }",
 }
 _INSTANCES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))

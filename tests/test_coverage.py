@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import RDF
 
 from sinorus_kg.namespaces import SR, SRID
 from sinorus_kg.provenance import coverage, sentence_iri
+
+ATTESTED_BY = URIRef(SR + "attestedBy")
 
 FACT_CLASSES = ["Event", "Agreement", "OfficeHolding", "DialogueMechanism", "Participation"]
 
@@ -28,7 +30,7 @@ def test_every_fact_node_has_a_source_sentence(full: Graph) -> None:
     missing = []
     for name in FACT_CLASSES:
         for node in set(full.subjects(RDF.type, URIRef(SR + name))):
-            sources = list(full.objects(node, PROV.wasDerivedFrom))
+            sources = list(full.objects(node, ATTESTED_BY))
             if not sources or any((s, RDF.type, sentence) not in full for s in sources):
                 missing.append(str(node))
     assert not missing
@@ -39,7 +41,7 @@ def test_every_named_entity_has_a_source_sentence(full: Graph) -> None:
         str(node)
         for name in ["Agent", "Place", "Office"]
         for node in set(full.subjects(RDF.type, URIRef(SR + name)))
-        if str(node).startswith(SRID) and (node, PROV.wasDerivedFrom, None) not in full
+        if str(node).startswith(SRID) and (node, ATTESTED_BY, None) not in full
     ]
     assert not missing
 
@@ -51,7 +53,7 @@ def _tiny(with_reason: bool) -> Graph:
         g.add((s, RDF.type, URIRef(SR + "Sentence")))
         g.add((s, URIRef(SR + "sentenceIndex"), Literal(i)))
         g.add((s, URIRef(SR + "text"), Literal(f"Sentence {i}.")))
-    g.add((URIRef(SRID + "event/x"), PROV.wasDerivedFrom, URIRef(sentence_iri(1))))
+    g.add((URIRef(SRID + "event/x"), ATTESTED_BY, URIRef(sentence_iri(1))))
     if with_reason:
         g.add((URIRef(sentence_iri(2)), URIRef(SR + "noFactReason"), Literal("a heading", lang="en")))
     return g

@@ -12,7 +12,6 @@ import re
 from rdflib import Graph, Namespace
 
 SR = Namespace("https://w3id.org/sinorus/ontology#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
 
 
 def fragments(wording: str) -> list[str]:
@@ -26,7 +25,7 @@ def test_time_wordings_quote_cited_sentences(asserted_graph: Graph) -> None:
     problems = []
     for node, wording in asserted_graph.subject_objects(SR.timeWording):
         cited = [str(asserted_graph.value(s, SR.text))
-                 for p in (PROV.wasDerivedFrom, SR.contextFrom) for s in asserted_graph.objects(node, p)]
+                 for p in (SR.attestedBy, SR.contextFrom) for s in asserted_graph.objects(node, p)]
         quotes = fragments(str(wording))
         missing = [q for q in quotes if not any(q in text for text in cited)]
         if missing or not quotes:

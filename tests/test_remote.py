@@ -160,7 +160,7 @@ def test_only_http_urls() -> None:
 def test_knowledge_graph_on_an_endpoint(server: str) -> None:
     kg = KnowledgeGraph(endpoint=f"{server}/query")
     assert kg.engine.name == "endpoint"
-    records = kg.records("events-of-person", person="srid:person/sergey-lavrov")
+    records = kg.records("events-of-person", person="person:sergey-lavrov")
     assert records and all(r["person"] == "https://w3id.org/sinorus/id/person/sergey-lavrov" for r in records)
     assert kg.sparql("ASK { ?t a sr:Treaty }").boolean is True
 

@@ -146,7 +146,7 @@ def test_catalogue_lists_queries_with_params(server: SparqlServer, kg: Knowledge
     entries = {e["name"]: e for e in json.loads(body)}
     assert list(entries) == kg.catalogue.names()
     person = entries["events-of-person"]["params"]["person"]
-    assert person["type"] == "iri" and person["default"] == "srid:person/xi-jinping"
+    assert person["type"] == "iri" and person["default"] == "person:xi-jinping"
     assert person["optional"] is False
 
 
