@@ -20,7 +20,7 @@ from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.server import MAX_BODY, SparqlServer, make_server, negotiate
 from sinorus_kg.terms import Term
 
-VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date } ORDER BY ?date ?visit"
+VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date } ORDER BY ?date ?visit"
 LAVROV = "https://w3id.org/sinorus/id/person/sergey-lavrov"
 Response = tuple[int, Message, str]
 
@@ -155,7 +155,7 @@ def test_stored_query_with_and_without_params(server: SparqlServer, kg: Knowledg
     assert status == 200
     assert solutions(body, ox.QueryResultsFormat.JSON) == set(
         kg.query("events-of-person", {"person": "person:sergey-lavrov"}).rows)
-    assert {b["start"]["value"] for b in json.loads(body)["results"]["bindings"]} == {"2014-04-15"}
+    assert {b["earliest"]["value"] for b in json.loads(body)["results"]["bindings"]} == {"2014-04-15"}
     status, _, body = fetch(server, "/queries/events-of-person?format=csv")
     assert status == 200
     assert len(list(csv.reader(io.StringIO(body)))) - 1 == len(kg.query("events-of-person").rows)
