@@ -225,6 +225,9 @@ BAD_GRAPHS: dict[str, tuple[str, str]] = {
         "https://w3id.org/sinorus/id/event/x"),
     "subproperty-without-superproperty-violation": (
         'event:x a sr:Visit ; sr:visitor person:y .', "https://w3id.org/sinorus/id/event/x"),
+    "place-without-state-violation": (
+        'event:x a sr:Meeting ; sr:place place:nowhere .\nplace:nowhere a sr:City ; rdfs:label "Nowhere"@en .',
+        "https://w3id.org/sinorus/id/place/nowhere"),
     "dangling-reference-violation": (
         'event:x a sr:Talks ; sr:hasParticipant person:nobody .',
         "https://w3id.org/sinorus/id/person/nobody"),
