@@ -26,6 +26,7 @@ FULL = "sinorus-full"
 CATALOGUE = "catalogue"
 ONTOLOGY = "sinorus-ontology"  # the TBox alone, e.g. for Protégé (RDF/XML)
 SHAPES = "sinorus-shapes"
+DATA = "sinorus-data"  # the facts without the ontology, for importers who load the ontology separately
 RENAMES = "iri-renames"  # old IRI → new IRI, as TSV and as Turtle (dcterms:isReplacedBy)
 
 Progress = Callable[[str], None]
@@ -49,7 +50,7 @@ def _step(result: BuildResult, name: str, progress: Progress | None) -> Iterator
 
 
 def release_contents(asserted: Graph, full: Graph, catalogue: Graph, ontology: Graph,
-                     shapes: Graph) -> dict[str, bytes]:
+                     shapes: Graph, data: Graph | None = None) -> dict[str, bytes]:
     """The release's file names and bytes (deterministic)."""
     files = {
         ONTOLOGY + EXTENSIONS["ttl"]: serialize(ontology, "ttl"),
@@ -64,6 +65,8 @@ def release_contents(asserted: Graph, full: Graph, catalogue: Graph, ontology: G
         RENAMES + EXTENSIONS["ttl"]: serialize(renames_graph(), "ttl"),
         RENAMES + ".tsv": renames_file().read_bytes(),
     }
+    if data is not None:
+        files[DATA + EXTENSIONS["ttl"]] = serialize(data, "ttl")
     sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
     files["SHA256SUMS"] = sums.encode()
     return files
@@ -114,8 +117,9 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         catalogue = catalogue_graph()
     with _step(result, "serialise", progress):
         ontology = load_sources(data=[])
+        data = load_sources(ontology=[])
         shapes = parse_turtle(resources.shapes_file())
-        contents = release_contents(asserted, full, catalogue, ontology, shapes)
+        contents = release_contents(asserted, full, catalogue, ontology, shapes, data)
     with _step(result, "write", progress):
         write_all_atomic((result.out_dir / name, data) for name, data in contents.items())
     result.files = [result.out_dir / name for name in contents]

@@ -343,8 +343,9 @@ def push(
 
     result = push_release(store_url, query_url=query_url)
     names = ", ".join(p.name for p in result.files)
-    count = f"; the store now holds {result.triples} triples" if result.triples is not None else ""
-    typer.echo(f"pushed {names} ({result.bytes} bytes) to the default graph of {result.store_url}{count}")
+    count = f"; its default graph now holds {result.triples} triples" if result.triples is not None else ""
+    named = "".join(f", the graph <{graph}> {n}" for graph, n in result.named.items())
+    typer.echo(f"pushed {names} ({result.bytes} bytes) to {result.store_url}{count}{named}")
 
 
 @app.command()

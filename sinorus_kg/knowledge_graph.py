@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
-from sinorus_kg.engines import DEFAULT_ENGINE, Engine, QueryResult, open_engine
+from sinorus_kg.engines import CATALOGUE_GRAPH, DEFAULT_ENGINE, Engine, QueryResult, open_engine, with_catalogue
 from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import sparql_prologue
 from sinorus_kg.safety import check_read_only, run_with_timeout
@@ -41,9 +41,7 @@ class KnowledgeGraph:
         from sinorus_kg.loading import load_sources
         from sinorus_kg.reasoning import full_graph
 
-        graph = full_graph(load_sources())
-        graph += catalogue_graph()
-        return cls(engine, graph=graph)
+        return cls(engine, graph=with_catalogue(full_graph(load_sources()), catalogue_graph()))
 
     def stored(self, name: str) -> StoredQuery:
         return self.catalogue.get(name)
@@ -99,7 +97,8 @@ class KnowledgeGraph:
         return self.engine.labels(iris)
 
     def stats(self) -> tuple[dict[str, int], QueryResult]:
-        """Totals (triples, facts, sentences cited) and the instances of each ontology class."""
+        """Totals (triples of the data, of the catalogue graph, facts, sentences cited) and the instances of each
+        ontology class."""
         totals = {name: int(self.engine.run(sparql_prologue() + text).records()[0]["n"])
                   for name, text in _TOTALS.items()}
         return totals, self.engine.run(sparql_prologue() + _INSTANCES)
@@ -117,7 +116,9 @@ def _relocate(message: str, offset: int) -> str:
 
 
 _TOTALS = {
-    "triples (with the query catalogue)": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "catalogue triples (named graph " + CATALOGUE_GRAPH + ")":
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
     "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
     "sentences cited by facts":

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from sinorus_kg import resources
 from sinorus_kg.catalogue import Catalogue, StoredQuery
-from sinorus_kg.engines import Engine, QueryResult, open_engine
+from sinorus_kg.engines import Engine, QueryResult, open_engine, with_catalogue
 from sinorus_kg.namespaces import PREFIXES, expand
 from sinorus_kg.terms import Term
 
@@ -31,10 +31,7 @@ _PREFIXED = re.compile(r"^([A-Za-z][\w-]*):\S")
 def engines(full: Graph) -> dict[str, Engine]:
     from sinorus_kg.build import catalogue_graph
 
-    graph = Graph()
-    for triple in full:
-        graph.add(triple)
-    graph += catalogue_graph()
+    graph = with_catalogue(full, catalogue_graph())
     return {"rdflib": open_engine("rdflib", graph=graph), "oxigraph": open_engine("oxigraph", graph=graph)}
 
 
