@@ -277,12 +277,15 @@ def coverage(
     report = sentence_coverage(load_sources())
     if fmt == "json":
         typer.echo(json.dumps({"sentences": [
-            {"index": s.index, "iri": s.iri, "text": s.text, "facts": s.facts,
+            {"document": s.document, "index": s.index, "iri": s.iri, "text": s.text, "facts": s.facts,
              "no_fact_reason": s.no_fact_reason} for s in report.sentences],
             "covered": report.covered, "explained": report.explained, "total": report.total}, indent=2,
             ensure_ascii=False))
     elif fmt == "text":
         for s in report.sentences:
+            if s.index == 1 or s is report.sentences[0]:
+                part = report.of(s.document)
+                typer.echo(f"{shorten(s.document)}: {part.covered} of {part.total} sentences cited by facts")
             status = "covered" if s.covered else ("explained" if s.explained else "UNACCOUNTED")
             typer.echo(f"[{s.index:2}] {status}: {s.text[:100]}{'…' if len(s.text) > 100 else ''}")
             for fact in s.facts:
