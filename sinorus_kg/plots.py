@@ -232,12 +232,14 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
                    label="one day (or too short to draw)"),
             Line2D([], [], color="#777777", marker=">", linestyle="-", markersize=6,
                    label="ongoing at the document's as-of date (drawn to it)"),
-            Patch(facecolor=_fade("#777777"), edgecolor="none", label="end not stated in the document (fades out)"),
+            Patch(facecolor=_fade("#777777"), edgecolor="none",
+                  label="beginning or end not stated in the document (fades)"),
         ]
+        drawn |= {"_unstated"} if drawn & {"_fade", "_fadein"} else set()
         handles += [key for key, kind in zip(keys, ("fine", "coarse", "point", "ongoing", "unstated"), strict=True)
                     if f"_{kind}" in drawn]
         figure.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=9)
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")  # over the labels too: it is long
     return figure
 
 
@@ -331,6 +333,11 @@ def _draw_event(ax: Axes, lane: int, row: dict[str, Any], colour: str, fwd: Any,
         _fade_bar(ax, lane, colour, x1, float(min(inv(fwd(x1) + FADE * visible), hi)), "_fade")
         return
     x1 = float(mdates.date2num(_end(row) + timedelta(days=1)))  # the latest day counts in full
+    if fwd(x1) - fwd(x0) < visible and row.get("open") == "ongoing":  # known only to be going on at the as-of date
+        nudge = ScaledTranslation(5 / 72, 0, ax.figure.dpi_scale_trans)
+        ax.plot([x0], [lane], marker=">", markersize=7, color=colour, zorder=3, clip_on=False, label="_ongoing",
+                gid=_element_id(iri), url=iri, transform=ax.transData + nudge)
+        return
     if fwd(x1) - fwd(x0) < visible:
         ax.plot([(x0 + x1) / 2], [lane], marker="D", markersize=6.5, linestyle="", gid=_element_id(iri), url=iri,
                 zorder=3, label="_point", color=colour, markerfacecolor="white" if coarse else colour,

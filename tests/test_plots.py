@@ -113,6 +113,17 @@ def test_ongoing_at_the_document_date_runs_to_it_with_an_arrow(whole: Any) -> No
     assert not [p for p in ax.patches if p.get_label() == "_fade" and lane_of(p) == lane_of(bar)]
 
 
+def test_ongoing_with_a_beginning_not_stated_fades_in_to_an_arrow(whole: Any) -> None:
+    # s17: "Contacts between the heads of state of the two countries are regular" — no beginning stated, going on at
+    # the document's as-of date: a fade-in ending in the 'ongoing' arrow, not a one-day diamond.
+    ax = whole.axes[0]
+    mechanism = next(a for a in ax.lines
+                     if a.get_url() == "https://w3id.org/sinorus/id/mechanism/heads-of-state-contacts")
+    assert mechanism.get_label() == "_ongoing" and mechanism.get_marker() == ">"
+    assert mechanism.get_xdata()[0] == mdates.date2num(date(2014, 4, 15))
+    assert [p for p in ax.patches if p.get_label() == "_fadein" and lane_of(p) == lane_of(mechanism)]
+
+
 def test_a_synthetic_ongoing_event_and_an_unstated_end_are_drawn_differently() -> None:
     begun = {"earliestBegin": date(2000, 1, 1), "latestBegin": date(2000, 12, 31),
              "beginPrecision": "http://www.w3.org/2006/time#unitYear"}
