@@ -272,6 +272,8 @@ CQS: list[CQ] = [
     CQ(59, 'SELECT ?x ?name WHERE { ?x skos:altLabel "CPSU"@en ; rdfs:label ?name . FILTER(lang(?name) = "en") }',
        {("organisation:cpsu", "Communist Party of the Soviet Union")}),
     CQ(60, "ASK { event:2013-05-naryshkin-xi-meeting sr:place ?p }", False),
+    CQ(61, 'SELECT ?body WHERE { ?un skos:altLabel "UN"@en . ?body org:subOrganizationOf ?un }',
+       {("organisation:un-general-assembly",)}),
 ]
 
 
