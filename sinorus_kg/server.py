@@ -38,7 +38,8 @@ MAX_BODY = 100_000  # bytes: far above any hand-written query, far below a memor
 READ_TIMEOUT = 15.0  # seconds a client may take to send its request (a stalled body is refused)
 _FORMATS = {*MEDIA_TYPES} - {"table", "markdown"}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-EXAMPLE_QUERY = "SELECT ?visit ?date WHERE {\n  ?visit a sr:Visit ; sr:earliestDate ?date .\n}\nORDER BY ?date\n"
+EXAMPLE_QUERY = ("SELECT ?visit ?date WHERE {\n  ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date .\n}\n"
+                 "ORDER BY ?date\n")
 
 
 class HttpError(Exception):

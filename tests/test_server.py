@@ -20,7 +20,7 @@ from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.server import MAX_BODY, SparqlServer, make_server, negotiate
 from sinorus_kg.terms import Term
 
-VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date } ORDER BY ?date ?visit"
+VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date } ORDER BY ?date ?visit"
 LAVROV = "https://w3id.org/sinorus/id/person/sergey-lavrov"
 Response = tuple[int, Message, str]
 
@@ -146,7 +146,7 @@ def test_catalogue_lists_queries_with_params(server: SparqlServer, kg: Knowledge
     entries = {e["name"]: e for e in json.loads(body)}
     assert list(entries) == kg.catalogue.names()
     person = entries["events-of-person"]["params"]["person"]
-    assert person["type"] == "iri" and person["default"] == "srid:person/xi-jinping"
+    assert person["type"] == "iri" and person["default"] == "person:xi-jinping"
     assert person["optional"] is False
 
 
@@ -155,7 +155,7 @@ def test_stored_query_with_and_without_params(server: SparqlServer, kg: Knowledg
     assert status == 200
     assert solutions(body, ox.QueryResultsFormat.JSON) == set(
         kg.query("events-of-person", {"person": "person:sergey-lavrov"}).rows)
-    assert {b["start"]["value"] for b in json.loads(body)["results"]["bindings"]} == {"2014-04-15"}
+    assert {b["earliest"]["value"] for b in json.loads(body)["results"]["bindings"]} == {"2014-04-15"}
     status, _, body = fetch(server, "/queries/events-of-person?format=csv")
     assert status == 200
     assert len(list(csv.reader(io.StringIO(body)))) - 1 == len(kg.query("events-of-person").rows)
