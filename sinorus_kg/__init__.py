@@ -11,7 +11,7 @@ from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.namespaces import SR, SRID
 from sinorus_kg.terms import Term
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "SR", "SRID", "Catalogue", "ChecksFailed", "InputError", "KnowledgeGraph", "QueryResult",

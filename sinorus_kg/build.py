@@ -27,12 +27,15 @@ from sinorus_kg import resources
 from sinorus_kg.errors import ChecksFailed, InputError
 from sinorus_kg.export import EXTENSIONS, serialize
 from sinorus_kg.qc import Violation
+from sinorus_kg.renames import renames_file, renames_graph
 
 ASSERTED = "sinorus"
 FULL = "sinorus-full"
 CATALOGUE = "catalogue"
 ONTOLOGY = "sinorus-ontology"  # the TBox alone, e.g. for Protégé (RDF/XML)
 SHAPES = "sinorus-shapes"
+DATA = "sinorus-data"  # the facts without the ontology, for importers who load the ontology separately
+RENAMES = "iri-renames"  # old IRI → new IRI, as TSV and as Turtle (dcterms:isReplacedBy)
 
 Progress = Callable[[str], None]
 
@@ -56,10 +59,11 @@ def _step(result: BuildResult, name: str, progress: Progress | None) -> Iterator
 
 
 def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catalogue: Graph, ontology: Graph,
-                     shapes: Graph, timings: dict[str, float] | None = None) -> dict[str, bytes]:
-    """The release's file names and bytes (deterministic). ``asserted`` and ``full`` are rdflib
-    graphs (reference serialiser) or lists of pyoxigraph triples (``fast_export``); ``timings``
-    receives the seconds each file took."""
+                     shapes: Graph, timings: dict[str, float] | None = None,
+                     data: Graph | list[Any] | None = None) -> dict[str, bytes]:
+    """The release's file names and bytes (deterministic). ``asserted``, ``full`` and ``data`` (the
+    facts without the ontology) are rdflib graphs (reference serialiser) or lists of pyoxigraph
+    triples (``fast_export``); ``timings`` receives the seconds each file took."""
     from sinorus_kg.fast_export import canonical_ntriples, from_ntriples
 
     clock = timings if timings is not None else {}
@@ -82,7 +86,12 @@ def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catal
         ASSERTED + EXTENSIONS["jsonld"]: lambda: data_file(asserted, "jsonld"),
         ASSERTED + EXTENSIONS["xml"]: lambda: data_file(asserted, "xml"),
         CATALOGUE + EXTENSIONS["ttl"]: lambda: serialize(catalogue, "ttl"),
+        RENAMES + EXTENSIONS["ttl"]: lambda: serialize(renames_graph(), "ttl"),
+        RENAMES + ".tsv": lambda: renames_file().read_bytes(),
     }
+    if data is not None:
+        facts = data
+        plan[DATA + EXTENSIONS["ttl"]] = lambda: data_file(facts, "ttl")
     files: dict[str, bytes] = {}
     for name, make in plan.items():
         start = time.perf_counter()
@@ -141,7 +150,8 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         raise InputError(f"unknown reasoner {reasoner!r} (choose one of: {', '.join(REASONERS)})")
     result = BuildResult(out_dir or resources.release_dir())
     with _step(result, "load", progress):
-        asserted = load_triples(source_files(ontology, data))
+        facts = load_triples(source_files([], data))  # the data alone: the release's data-only file
+        asserted = load_triples(source_files(ontology, [])) + facts
         dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
         asserted_count = len(dataset)
     chosen = choose_validator(validator, len(dataset))
@@ -190,7 +200,7 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
         tbox = load_sources(data=[], ontology=ontology)
         shapes = parse_turtle(resources.shapes_file())
         file_times: dict[str, float] = {}
-        contents = release_contents(asserted, full, catalogue, tbox, shapes, timings=file_times)
+        contents = release_contents(asserted, full, catalogue, tbox, shapes, timings=file_times, data=facts)
     result.file_timings = file_times
     with _step(result, "describe dataset (VoID)", progress):
         contents = with_dataset_description(contents)

@@ -79,7 +79,7 @@ class Param:
 
     def expected(self) -> str:
         return {
-            "iri": "IRI (e.g. srid:person/xi-jinping or <https://…>)"
+            "iri": "IRI (e.g. person:xi-jinping or <https://…>)"
             + (f" of class {self.cls}" if self.cls else ""),
             "date": "date in YYYY-MM-DD form",
             "year": "year (an integer such as 2013)",

@@ -18,7 +18,7 @@ from sinorus_kg.namespaces import PREFIXES, SRID, sparql_prologue
 from sinorus_kg.safety import query_form
 
 QUERIES = Namespace("https://w3id.org/sinorus/queries/")
-SOURCE = URIRef(SRID + "source/soviet-russian-chinese-relations")
+SOURCE = URIRef(SRID + "document/srcr")  # the project's source document
 SH = Namespace(PREFIXES["sh"])
 SCHEMA = Namespace(PREFIXES["schema"])
 DCTERMS = Namespace(PREFIXES["dcterms"])
@@ -39,7 +39,7 @@ def query_iri(name: str) -> URIRef:
 
 def paragraph_iri(number: int) -> URIRef:
     """A paragraph (one line) of the source document: the unit stored queries say they cover."""
-    return URIRef(f"{SRID}paragraph/p{number:02d}")
+    return URIRef(f"{SRID}paragraph/srcr-p{number:02d}")
 
 
 def runnable_text(text: str) -> str:

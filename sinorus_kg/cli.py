@@ -116,7 +116,7 @@ def _parse_params(raw: list[str]) -> dict[str, str]:
     for item in raw:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            _fail(f"--param expects NAME=VALUE (e.g. --param person=srid:person/xi-jinping), got {item!r}", 2)
+            _fail(f"--param expects NAME=VALUE (e.g. --param person=person:xi-jinping), got {item!r}", 2)
         params[name.strip()] = value
     return params
 
@@ -306,12 +306,15 @@ def coverage(
     report = sentence_coverage(load_sources())
     if fmt == "json":
         typer.echo(json.dumps({"sentences": [
-            {"index": s.index, "iri": s.iri, "text": s.text, "facts": s.facts,
+            {"document": s.document, "index": s.index, "iri": s.iri, "text": s.text, "facts": s.facts,
              "no_fact_reason": s.no_fact_reason} for s in report.sentences],
             "covered": report.covered, "explained": report.explained, "total": report.total}, indent=2,
             ensure_ascii=False))
     elif fmt == "text":
         for s in report.sentences:
+            if s.index == 1 or s is report.sentences[0]:
+                part = report.of(s.document)
+                typer.echo(f"{shorten(s.document)}: {part.covered} of {part.total} sentences cited by facts")
             status = "covered" if s.covered else ("explained" if s.explained else "UNACCOUNTED")
             typer.echo(f"[{s.index:2}] {status}: {s.text[:100]}{'…' if len(s.text) > 100 else ''}")
             for fact in s.facts:
@@ -391,8 +394,9 @@ def push(
 
     result = push_release(store_url, query_url=query_url)
     names = ", ".join(p.name for p in result.files)
-    count = f"; the store now holds {result.triples} triples" if result.triples is not None else ""
-    typer.echo(f"pushed {names} ({result.bytes} bytes) to the default graph of {result.store_url}{count}")
+    count = f"; its default graph now holds {result.triples} triples" if result.triples is not None else ""
+    named = "".join(f", the graph <{graph}> {n}" for graph, n in result.named.items())
+    typer.echo(f"pushed {names} ({result.bytes} bytes) to {result.store_url}{count}{named}")
 
 
 @app.command()

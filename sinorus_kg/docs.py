@@ -276,7 +276,7 @@ def render_html(graph: Graph, competency_markdown: str = "") -> str:
         _schemes(graph),
         '<h2 id="alignments">Alignments with standard vocabularies</h2>',
         "<p>By subclass/subproperty or direct reuse, without <code>owl:imports</code>; Wikidata links use "
-        "<code>skos:exactMatch</code>, never <code>owl:sameAs</code>.</p>",
+        "<code>schema:sameAs</code>, never <code>owl:sameAs</code>.</p>",
         _alignments(graph),
         "</body></html>",
     ]

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 ENGINES = ("oxigraph", "rdflib", "endpoint")
 DEFAULT_ENGINE = "oxigraph"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+# The stored-query catalogue lives in this named graph, apart from the data in the default graph,
+# so that a generic `?x rdfs:label ?l` over the data never meets a query description.
+CATALOGUE_GRAPH = "https://w3id.org/sinorus/catalogue"
+GraphFile = tuple[Path, "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
 
 
 @dataclass
@@ -50,14 +54,41 @@ class Engine(Protocol):
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]: ...
 
 
-def release_files() -> list[Path]:
-    """What the query engines load: the full release plus the catalogue description."""
+def release_graphs() -> list[GraphFile]:
+    """What the query engines load: the full release into the default graph, the catalogue
+    description into its own named graph (``CATALOGUE_GRAPH``)."""
     folder = resources.release_dir()
-    files = [folder / "sinorus-full.ttl", folder / "catalogue.ttl"]
-    missing = [str(p) for p in files if not p.exists()]
+    graphs: list[GraphFile] = [(folder / "sinorus-full.ttl", None), (folder / "catalogue.ttl", CATALOGUE_GRAPH)]
+    missing = [str(p) for p, _ in graphs if not p.exists()]
     if missing:
         raise InputError(f"the release is missing ({', '.join(missing)}): run `sinorus-kg build` first")
-    return files
+    return graphs
+
+
+def release_files() -> list[Path]:
+    """The files of ``release_graphs``, in the same order."""
+    return [path for path, _ in release_graphs()]
+
+
+def with_catalogue(data: Graph, catalogue: Graph) -> Graph:
+    """A Dataset (no union default graph) of ``data`` in the default graph and ``catalogue`` in
+    ``CATALOGUE_GRAPH``: what the engines load from the release, built in memory."""
+    from rdflib import Dataset, URIRef
+
+    dataset = Dataset(default_union=False)
+    for prefix, namespace in data.namespaces():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    for triple in data:
+        dataset.default_graph.add(triple)
+    named = dataset.graph(URIRef(CATALOGUE_GRAPH))
+    for triple in catalogue:
+        named.add(triple)
+    return dataset
+
+
+def _graph_files(files: Sequence[Path | GraphFile]) -> list[GraphFile]:
+    """Files with their target graph: a bare path goes to the default graph."""
+    return [item if isinstance(item, tuple) else (item, None) for item in files]
 
 
 class ResultTooLarge(InputError):
@@ -71,16 +102,17 @@ def open_release(name: str = DEFAULT_ENGINE) -> Engine:
     if name == "oxigraph":
         from sinorus_kg.store import open_release_store
 
-        return OxigraphEngine(open_release_store(release_files(), resources.release_dir() / "SHA256SUMS"))
+        return OxigraphEngine(open_release_store(release_graphs(), resources.release_dir() / "SHA256SUMS"))
     if name == "rdflib":
-        return RdflibEngine.from_files(release_files())
+        return RdflibEngine.from_files(release_graphs())
     raise InputError(f"unknown local engine {name!r} (choose oxigraph or rdflib)")
 
 
 def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
-                files: Sequence[Path] | None = None, endpoint: str | None = None) -> Engine:
-    """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release;
-    or, for ``"endpoint"``, the SPARQL 1.1 query service at the URL ``endpoint``.
+                files: Sequence[Path | GraphFile] | None = None, endpoint: str | None = None) -> Engine:
+    """An engine over ``graph`` (an rdflib graph, or a ``Dataset`` whose named graphs are kept) or
+    ``files`` (Turtle, each path alone or with the named graph it goes into), by default the built
+    release; or, for ``"endpoint"``, the SPARQL 1.1 query service at the URL ``endpoint``.
 
     This is the one place the query paths (CLI ``query``/``sparql``, ``serve``, the Python API)
     open an engine; on Oxigraph the release is a read-only on-disk store reused across processes."""
@@ -129,23 +161,33 @@ class OxigraphEngine:
         self.binding = binding
 
     @classmethod
-    def from_files(cls, files: Sequence[Path]) -> OxigraphEngine:
+    def from_files(cls, files: Sequence[Path | GraphFile]) -> OxigraphEngine:
         import pyoxigraph as ox
 
         store = ox.Store()
-        for path in files:
+        for path, name in _graph_files(files):
             try:
-                store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE,
+                           to_graph=ox.NamedNode(name) if name else ox.DefaultGraph())
             except SyntaxError as exc:
                 raise InputError(f"{path}: {exc}") from None
         return cls(store)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> OxigraphEngine:
+        """The graph's triples in the default graph; a Dataset's named graphs stay named."""
         import pyoxigraph as ox
+        from rdflib import Dataset
 
         store = ox.Store()
-        store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        if isinstance(graph, Dataset):
+            store.load(graph.default_graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            for named in graph.graphs():
+                if named.identifier != graph.default_graph.identifier and len(named):
+                    store.load(named.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                               to_graph=ox.NamedNode(str(named.identifier)))
+        else:
+            store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
         return cls(store)
 
     def run(self, sparql: str, bindings: dict[str, Term] | None = None,
@@ -223,13 +265,16 @@ class RdflibEngine:
         self.graph = graph
 
     @classmethod
-    def from_files(cls, files: Sequence[Path]) -> RdflibEngine:
-        from sinorus_kg.loading import new_graph, parse_turtle
+    def from_files(cls, files: Sequence[Path | GraphFile]) -> RdflibEngine:
+        """A Dataset without a union default graph: named graphs are seen only through GRAPH."""
+        from rdflib import Dataset, URIRef
 
-        graph = new_graph()
-        for path in files:
-            parse_turtle(path, graph)
-        return cls(graph)
+        from sinorus_kg.loading import parse_turtle
+
+        dataset = Dataset(default_union=False)
+        for path, name in _graph_files(files):
+            parse_turtle(path, dataset.graph(URIRef(name)) if name else dataset.default_graph)
+        return cls(dataset)
 
     def run(self, sparql: str, bindings: dict[str, Term] | None = None,
             max_rows: int | None = None) -> QueryResult:
@@ -302,4 +347,5 @@ def _from_rdflib(node: Any) -> Term | None:
     raise TypeError(f"unexpected term {node!r}")
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "QueryResult", "ResultTooLarge", "open_engine", "open_release"]
+__all__ = ["CATALOGUE_GRAPH", "DEFAULT_ENGINE", "ENGINES", "Engine", "QueryResult", "ResultTooLarge", "open_engine",
+           "open_release", "release_files", "release_graphs", "with_catalogue"]

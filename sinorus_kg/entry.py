@@ -69,7 +69,7 @@ def run_query(args: dict[str, object]) -> int:
     for item in args["param"]:  # type: ignore[attr-defined]
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise _Usage(f"--param expects NAME=VALUE (e.g. --param person=srid:person/xi-jinping), got {item!r}")
+            raise _Usage(f"--param expects NAME=VALUE (e.g. --param person=person:xi-jinping), got {item!r}")
         params[name.strip()] = value
     catalogue = Catalogue.load()
     name = str(args["name"])

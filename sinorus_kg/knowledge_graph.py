@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
-from sinorus_kg.engines import DEFAULT_ENGINE, Engine, QueryResult, open_engine
+from sinorus_kg.engines import CATALOGUE_GRAPH, DEFAULT_ENGINE, Engine, QueryResult, open_engine, with_catalogue
 from sinorus_kg.namespaces import sparql_prologue
 from sinorus_kg.sandbox.isolation import DEFAULT_QUERY_MEMORY_MB
 from sinorus_kg.sandbox.protocol import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
@@ -48,9 +48,7 @@ class KnowledgeGraph:
         from sinorus_kg.loading import load_sources
         from sinorus_kg.reasoning import full_graph
 
-        graph = full_graph(load_sources())
-        graph += catalogue_graph()
-        return cls(engine, graph=graph)
+        return cls(engine, graph=with_catalogue(full_graph(load_sources()), catalogue_graph()))
 
     def stored(self, name: str) -> StoredQuery:
         return self.catalogue.get(name)
@@ -100,7 +98,12 @@ class KnowledgeGraph:
         """A new (not yet started) query worker over the same data: the release, or this graph."""
         from sinorus_kg.sandbox.worker import QueryWorker
 
-        ntriples = None if self._graph is None else self._graph.serialize(format="nt", encoding="utf-8")
+        ntriples = None
+        if self._graph is not None:  # N-Quads keep a Dataset's named graphs (the catalogue) apart
+            from rdflib import Dataset
+
+            fmt = "nquads" if isinstance(self._graph, Dataset) else "nt"
+            ntriples = self._graph.serialize(format=fmt, encoding="utf-8")
         return QueryWorker(self.engine.name, ntriples=ntriples, require_isolation=require_isolation,
                            query_memory_mb=query_memory_mb or self.query_memory_mb)
 
@@ -146,18 +149,21 @@ class KnowledgeGraph:
         return self.engine.labels(iris)
 
     def stats(self) -> tuple[dict[str, int], QueryResult]:
-        """Totals (triples, facts, sentences cited) and the instances of each ontology class."""
+        """Totals (triples of the data, of the catalogue graph, facts, sentences cited) and the instances of each
+        ontology class."""
         totals = {name: int(self.engine.run(sparql_prologue() + text).records()[0]["n"])
                   for name, text in _TOTALS.items()}
         return totals, self.engine.run(sparql_prologue() + _INSTANCES)
 
 
 _TOTALS = {
-    "triples (with the query catalogue)": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "catalogue triples (named graph " + CATALOGUE_GRAPH + ")":
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}",
     "events": "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a sr:Event }",
     "sentences": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a sr:Sentence }",
     "sentences cited by facts":
-        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f prov:wasDerivedFrom ?s . ?s a sr:Sentence }",
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?f sr:attestedBy ?s . ?s a sr:Sentence }",
 }
 _INSTANCES = """SELECT ?class (COUNT(DISTINCT ?s) AS ?instances) WHERE {
   ?s a ?class . FILTER(STRSTARTS(STR(?class), STR(sr:)))

@@ -11,8 +11,8 @@ SRID = "https://w3id.org/sinorus/id/"
 PREFIXES: dict[str, str] = {
     "sr": SR,
     "srid": SRID,
-    # One prefix per kind of resource: a "/" is not allowed in a Turtle or SPARQL local name,
-    # so `srid:person/xi-jinping` must be written `person:xi-jinping` (same IRI).
+    # One prefix per kind of resource, so every resource is a plain prefixed name without an
+    # escape (`person:xi-jinping` is https://w3id.org/sinorus/id/person/xi-jinping).
     "person": SRID + "person/",
     "state": SRID + "state/",
     "organisation": SRID + "org/",
@@ -25,11 +25,15 @@ PREFIXES: dict[str, str] = {
     "mechanism": SRID + "mechanism/",
     "concept": SRID + "concept/",
     "scheme": SRID + "scheme/",
-    "sentence": SRID + "sentence/",
-    "source": SRID + "source/",
-    "note": SRID + "note/",
     "participation": SRID + "participation/",
-    "paragraph": SRID + "paragraph/",
+    "term": SRID + "term/",  # office terms: external records of when a person held an office
+    "timespan": SRID + "timespan/",  # time spans and their beginnings and ends (OWL-Time)
+    "sovereignty": SRID + "sovereignty/",  # which state a place belonged to, and when
+    "document": SRID + "document/",  # source documents
+    "sentence": SRID + "sentence/",  # sentences, scoped to their document: sentence:srcr-s01
+    "paragraph": SRID + "paragraph/",  # lines of a document, scoped likewise: paragraph:srcr-p01
+    "source": SRID + "source/",  # external sources: the gazetteer, the office-terms records
+    "note": SRID + "note/",  # notes on where an external record differs from the document
     "wd": "http://www.wikidata.org/entity/",
     "org": "http://www.w3.org/ns/org#",
     "time": "http://www.w3.org/2006/time#",
@@ -74,7 +78,7 @@ def check_iri(iri: str) -> str:
 
 
 def expand(curie_or_iri: str) -> str:
-    """Turn `srid:person/xi-jinping` or `<https://…>` into a full IRI; raise ValueError otherwise."""
+    """Turn `person:xi-jinping` or `<https://…>` into a full IRI; raise ValueError otherwise."""
     text = curie_or_iri.strip()
     if text.startswith("<") and text.endswith(">"):
         return check_iri(text[1:-1])

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from sinorus_kg.knowledge_graph import KnowledgeGraph
 
 FORMATS = ("png", "svg", "pdf")
-DOCUMENT_END = date(2014, 12, 31)  # the document's last year: open-ended states are drawn up to here
 COARSE = ("unitYear", "unitDecade", "unitCentury")  # drawn hatched and lighter
+NOT_STATED = "statusNotStated"
+ONGOING = "statusOngoing"
+FADE = 10.0  # a beginning or end the document does not give fades over this many marker widths
 
 # Deterministic bytes: no software version or creation date in the file, fixed SVG ids.
 _METADATA: dict[str, dict[str, Any]] = {
@@ -58,6 +60,8 @@ FAMILIES = (
     Family("Exchanges, thematic years, ceremonies", "#E69F00", ("ExchangeExpansion", "ThematicYear", "Ceremony")),
 )
 OTHER = Family("Other events", "#999999", ())
+# Dialogue mechanisms are not events; they are drawn beside them (mechanisms-timeline).
+MECHANISMS = Family("Dialogue mechanisms", "#000000", ("DialogueMechanism",))
 
 
 def event_families(kg: KnowledgeGraph) -> dict[str, str]:
@@ -70,16 +74,44 @@ def event_families(kg: KnowledgeGraph) -> dict[str, str]:
     return family_of
 
 
+def placed(row: dict[str, Any]) -> dict[str, Any]:
+    """An ``events-timeline`` row with where to draw it: ``start`` (the earliest it can have begun, or the
+    latest if that is all the document gives), ``end`` (the latest it can have ended, or None when the end
+    is open), ``known_until`` (the last day it was certainly going on), ``open`` ("not stated", "ongoing"
+    or None) with ``as_of`` for an ongoing end, and ``coarse`` (given to the year or decade)."""
+    start = row.get("earliestBegin") or row.get("latestBegin")
+    latest_end = row.get("latestEnd")
+    status = str(row.get("endStatus") or "")
+    open_kind = None if latest_end is not None else ("ongoing" if status.endswith(ONGOING) else "not stated")
+    known = [d for d in (row.get("latestBegin"), row.get("earliestEnd"), start) if isinstance(d, date)]
+    precisions = (str(row.get("beginPrecision") or ""), str(row.get("endPrecision") or ""))
+    return {**row, "start": start, "end": latest_end or (row.get("earliestEnd") if open_kind is None else None),
+            "known_until": max(known) if known else start, "open": open_kind, "as_of": row.get("ongoingAsOf"),
+            "coarse": any(p.endswith(COARSE) for p in precisions)}
+
+
 def timeline_records(kg: KnowledgeGraph, *, kind: str | None = None, start: date | None = None,
                      end: date | None = None) -> list[dict[str, Any]]:
-    """The rows of ``events-timeline`` (kept to ``events-in-period`` when a period is given), with a family."""
+    """The rows of ``events-timeline`` (kept to ``events-in-period`` when a period is given), with a family
+    and where to draw them (``placed``)."""
     rows = kg.query("events-timeline", {"kind": kind} if kind else None).records()
     if start is not None or end is not None:
         period = {"from": (start or date(1, 1, 1)).isoformat(), "to": (end or date(9999, 12, 31)).isoformat()}
         inside = {str(r["event"]) for r in kg.query("events-in-period", period).records()}
         rows = [r for r in rows if str(r["event"]) in inside]
     family_of = event_families(kg)
-    return [{**r, "family": family_of.get(str(r["event"]), OTHER.label)} for r in rows]
+    drawn = [placed({**r, "family": family_of.get(str(r["event"]), OTHER.label)}) for r in rows]
+    if kind is None or kind.rsplit("#", 1)[-1].rsplit(":", 1)[-1] == "DialogueMechanism":
+        mechanisms = [placed({**r, "family": MECHANISMS.label}) for r in kg.query("mechanisms-timeline").records()]
+        drawn += [m for m in mechanisms if m["start"] is not None and (start is None or _end_or_open(m) >= start)
+                  and (end is None or m["start"] <= end)]
+        drawn.sort(key=lambda r: (r["start"] or date.min, _end_or_open(r), str(r["event"])))
+    return drawn
+
+
+def _end_or_open(row: dict[str, Any]) -> date:
+    """The latest the row can have ended, or the far future when its end is open (as events-in-period)."""
+    return row["end"] if isinstance(row.get("end"), date) else date.max
 
 
 def plot_timeline(kg: KnowledgeGraph, out: Path, *, kind: str | None = None, start: date | None = None,
@@ -95,7 +127,8 @@ def plot_timeline(kg: KnowledgeGraph, out: Path, *, kind: str | None = None, sta
         what = f" of kind {kind}" if kind else ""
         period = f" between {start or '…'} and {end or '…'}" if start or end else ""
         raise InputError(f"no events{what}{period} to draw")
-    title = "Soviet/Russian–Chinese relations: events of the document"
+    title = "Soviet/Russian–Chinese relations: events and dialogue mechanisms of the document" if kind is None \
+        else "Soviet/Russian–Chinese relations: events of the document"
     if kind:
         title += f" — {kind.rsplit('#', 1)[-1].rsplit(':', 1)[-1]}"
     if start or end:
@@ -135,12 +168,14 @@ def short_label(text: str | None, width: int = 74) -> str:
 
 def timeline_figure(records: list[dict[str, Any]], title: str, *,
                     period: tuple[date | None, date | None] = (None, None)) -> Figure:
-    """One lane per event, oldest on top: bars for spans, markers for days, arrows for continuing states.
+    """One lane per event, oldest on top: bars for spans, markers for days; an end the document
+    does not give fades out, an end it describes as ongoing at its as-of date runs to that date
+    and ends in an arrow.
 
-    ``records`` are ``events-timeline`` rows (``event``, ``eventLabel``, ``start``, ``end``,
-    ``precision``) with a ``family`` label. Each event's one main artist (bar or marker) links to
-    the event's IRI (``url``: a hyperlink in SVG), so tests and readers can tell which is which.
-    An event without a start date cannot be placed and is left out (the QC queries forbid it).
+    ``records`` are ``timeline_records`` rows (``events-timeline`` rows made ``placed``) with a
+    ``family`` label. Each event's one main artist (bar or marker) links to the event's IRI
+    (``url``: a hyperlink in SVG), so tests and readers can tell which is which. An event without
+    any bound on its beginning cannot be placed and is left out (the QC queries forbid it).
     """
     import matplotlib
     from matplotlib import dates as mdates
@@ -149,13 +184,14 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    events = [r for r in records if r.get("start") is not None]
+    events = [r if "known_until" in r else placed(r) for r in records]
+    events = [r for r in events if r.get("start") is not None]
     with matplotlib.rc_context(_RC):
         figure = Figure(figsize=(13, 0.26 * len(events) + 2.4), layout="constrained")
         FigureCanvasAgg(figure)
         ax = figure.add_subplot()
         lo = period[0] or min(r["start"] for r in events).replace(month=1, day=1)
-        hi = period[1] or max(_end(r) for r in events).replace(month=12, day=31)
+        hi = period[1] or max(_end(r) for r in events if r.get("open") != "not stated").replace(month=12, day=31)
         zoom = _zoom_start(events, lo, hi)
         fwd, inv = _scale(mdates.date2num(lo), mdates.date2num(hi), mdates.date2num(zoom) if zoom else None)
         ax.set_xscale("function", functions=(fwd, inv))
@@ -164,10 +200,10 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
         ax.set_xlim(left, right)
         visible = 0.006 * (fwd(right) - fwd(left))  # shorter than this on screen: a marker
 
-        colours = {f.label: f.colour for f in (*FAMILIES, OTHER)}
+        colours = {f.label: f.colour for f in (*FAMILIES, MECHANISMS, OTHER)}
         for lane, row in enumerate(events):
-            _draw_event(ax, lane, row, colours.get(row.get("family", ""), OTHER.colour), fwd, visible,
-                        mdates.date2num(min(hi, DOCUMENT_END)))
+            _draw_event(ax, lane, row, colours.get(row.get("family", ""), OTHER.colour), fwd, inv, visible,
+                        mdates.date2num(hi))
 
         ax.set_ylim(len(events) - 0.4, -0.6)
         ax.set_yticks(range(len(events)), [short_label(r.get("eventLabel")) for r in events])
@@ -185,7 +221,7 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
             ax.text(mdates.date2num(zoom) + 8, -0.55, f"{zoom.year}–{hi.year}: scale enlarged",
                     fontsize=8, color="#666666", va="top", style="italic")
 
-        present = [f for f in (*FAMILIES, OTHER) if any(r.get("family") == f.label for r in events)]
+        present = [f for f in (*FAMILIES, MECHANISMS, OTHER) if any(r.get("family") == f.label for r in events)]
         handles: list[Any] = [Patch(facecolor=f.colour, edgecolor=f.colour, label=f.label) for f in present]
         drawn = {artist.get_label() for artist in (*ax.patches, *ax.lines)}
         keys = [
@@ -195,12 +231,15 @@ def timeline_figure(records: list[dict[str, Any]], title: str, *,
             Line2D([], [], color="#777777", marker="D", linestyle="", markersize=6,
                    label="one day (or too short to draw)"),
             Line2D([], [], color="#777777", marker=">", linestyle="-", markersize=6,
-                   label=f"no end date in the document (drawn to {DOCUMENT_END.year})"),
+                   label="ongoing at the document's as-of date (drawn to it)"),
+            Patch(facecolor=_fade("#777777"), edgecolor="none",
+                  label="beginning or end not stated in the document (fades)"),
         ]
-        handles += [key for key, kind in zip(keys, ("fine", "coarse", "point", "open"), strict=True)
+        drawn |= {"_unstated"} if drawn & {"_fade", "_fadein"} else set()
+        handles += [key for key, kind in zip(keys, ("fine", "coarse", "point", "ongoing", "unstated"), strict=True)
                     if f"_{kind}" in drawn]
         figure.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=9)
-        ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+        figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")  # over the labels too: it is long
     return figure
 
 
@@ -210,8 +249,33 @@ def _element_id(iri: str) -> str:
 
 
 def _end(row: dict[str, Any]) -> date:
-    end = row.get("end")
-    return end if isinstance(end, date) else DOCUMENT_END
+    """The last day the solid bar reaches: its latest end, the as-of date of an ongoing end, or the last
+    day it was certainly going on when its end is not stated (a fade follows)."""
+    if isinstance(row.get("end"), date):
+        return row["end"]
+    if row.get("open") == "ongoing" and isinstance(row.get("as_of"), date):
+        return row["as_of"]
+    return row.get("known_until") or row["start"]
+
+
+def _fade_bar(ax: Axes, lane: int, colour: str, solid: float, faint: float, label: str) -> None:
+    """A bar fading from ``solid`` (as opaque as a light bar) to ``faint`` (transparent): a beginning or end
+    the document does not give."""
+    from matplotlib.patches import Rectangle
+
+    steps = 12
+    width = (faint - solid) / steps
+    for i in range(steps):
+        alpha = 0.55 * (1 - (i + 1) / (steps + 1))
+        ax.add_patch(Rectangle((solid + i * width, lane - 0.31), width, 0.62, zorder=1, linewidth=0,
+                               facecolor=colour, alpha=alpha, label=label))
+
+
+def _fade(colour: str) -> tuple[float, float, float, float]:
+    from matplotlib.colors import to_rgba
+
+    r, g, b, _ = to_rgba(colour)
+    return (r, g, b, 0.15)
 
 
 def _light(colour: str) -> tuple[float, float, float, float]:
@@ -250,16 +314,30 @@ def _scale(lo: float, hi: float, zoom: float | None) -> tuple[Any, Any]:
     return fwd, inv
 
 
-def _draw_event(ax: Axes, lane: int, row: dict[str, Any], colour: str, fwd: Any, visible: float,
-                arrow_at: float) -> None:
+def _draw_event(ax: Axes, lane: int, row: dict[str, Any], colour: str, fwd: Any, inv: Any, visible: float,
+                hi: float) -> None:
     from matplotlib import dates as mdates
     from matplotlib.patches import Rectangle
     from matplotlib.transforms import ScaledTranslation
 
     iri = str(row["event"])
-    coarse = str(row.get("precision") or "").endswith(COARSE)
+    coarse = bool(row.get("coarse"))
     x0 = float(mdates.date2num(row["start"]))
+    if not row.get("earliestBegin") and not row.get("point"):  # a beginning not stated fades in
+        _fade_bar(ax, lane, colour, x0, float(inv(fwd(x0) - FADE * visible)), "_fadein")
+    if row.get("open") == "not stated":  # solid while certainly going on, then a fade: the end is not known
+        x1 = float(mdates.date2num(row["known_until"] + timedelta(days=1)))
+        ax.add_patch(Rectangle((x0, lane - 0.31), max(x1 - x0, 0.0), 0.62, gid=_element_id(iri), url=iri, zorder=2,
+                               linewidth=1.0, label="_unstated", facecolor=_light(colour) if coarse else colour,
+                               edgecolor=colour, hatch="////" if coarse else None))
+        _fade_bar(ax, lane, colour, x1, float(min(inv(fwd(x1) + FADE * visible), hi)), "_fade")
+        return
     x1 = float(mdates.date2num(_end(row) + timedelta(days=1)))  # the latest day counts in full
+    if fwd(x1) - fwd(x0) < visible and row.get("open") == "ongoing":  # known only to be going on at the as-of date
+        nudge = ScaledTranslation(5 / 72, 0, ax.figure.dpi_scale_trans)
+        ax.plot([x0], [lane], marker=">", markersize=7, color=colour, zorder=3, clip_on=False, label="_ongoing",
+                gid=_element_id(iri), url=iri, transform=ax.transData + nudge)
+        return
     if fwd(x1) - fwd(x0) < visible:
         ax.plot([(x0 + x1) / 2], [lane], marker="D", markersize=6.5, linestyle="", gid=_element_id(iri), url=iri,
                 zorder=3, label="_point", color=colour, markerfacecolor="white" if coarse else colour,
@@ -268,9 +346,9 @@ def _draw_event(ax: Axes, lane: int, row: dict[str, Any], colour: str, fwd: Any,
     ax.add_patch(Rectangle((x0, lane - 0.31), x1 - x0, 0.62, gid=_element_id(iri), url=iri, zorder=2, linewidth=1.0,
                            label="_coarse" if coarse else "_fine", facecolor=_light(colour) if coarse else colour,
                            edgecolor=colour, hatch="////" if coarse else None))
-    if row.get("end") is None:  # just past the bar's end, so it shows on a solid bar too
+    if row.get("open") == "ongoing":  # just past the bar's end (the as-of date), so it shows on a solid bar too
         nudge = ScaledTranslation(5 / 72, 0, ax.figure.dpi_scale_trans)
-        ax.plot([arrow_at], [lane], marker=">", markersize=7, color=colour, zorder=3, clip_on=False, label="_open",
+        ax.plot([x1], [lane], marker=">", markersize=7, color=colour, zorder=3, clip_on=False, label="_ongoing",
                 transform=ax.transData + nudge)
 
 

@@ -20,7 +20,9 @@ SEP-0007 substitution (rdflib ``initBindings``, Oxigraph ``substitutions``); a t
 runs every stored query on a real Oxigraph server and compares. The two would differ only
 where a parameter is used in a FILTER of a nested group (a UNION branch, a ``{ }`` block),
 inside a sub-SELECT that does not project it, or as the only variable shared with a MINUS:
-write stored queries so parameters appear in the top-level group, as they do now.
+write stored queries so parameters appear in the top-level group, as they do now
+(``tests/test_parameter_scope.py`` checks every stored query's parse). Embedded Oxigraph binds
+the same way (``engines.OxigraphEngine``).
 """
 
 from __future__ import annotations
@@ -30,10 +32,10 @@ import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from sinorus_kg.engines import RDFS_LABEL, QueryResult, _truncate
 from sinorus_kg.errors import InputError
@@ -200,37 +202,59 @@ class PushResult:
     store_url: str
     files: list[Path]
     bytes: int
-    triples: int | None  # counted on the query service afterwards, when one is known
+    triples: int | None  # in the default graph (the data), counted on the query service afterwards
+    named: dict[str, int] = field(default_factory=dict)  # triples per named graph pushed (the catalogue)
 
 
-def push_release(store_url: str, files: Sequence[Path] | None = None, query_url: str | None = None,
-                 timeout: float = 120.0) -> PushResult:
-    """Replace the store's default graph with the release (PUT the first file, POST the others).
+def push_release(store_url: str, files: Sequence[Path | tuple[Path, str | None]] | None = None,
+                 query_url: str | None = None, timeout: float = 120.0) -> PushResult:
+    """Replace the store's graphs with the release: the data into the default graph (``?default``),
+    the catalogue into its named graph (``?graph=``). The first file of a graph is PUT (replacing
+    the graph), the others POSTed.
 
     Separate requests keep each file a document of its own, so blank-node labels never
     merge across files. The triples are counted afterwards on ``query_url`` (by default
     the ``…/query`` service beside an Oxigraph or Fuseki store).
     """
-    from sinorus_kg.engines import release_files
+    from sinorus_kg.engines import release_graphs
 
-    chosen = list(files) if files is not None else release_files()
+    chosen = [item if isinstance(item, tuple) else (item, None) for item in files] if files is not None \
+        else release_graphs()
     target = _http_url(store_url)
-    url = target + ("&" if urlsplit(target).query else "?") + "default"
+    joiner = "&" if urlsplit(target).query else "?"
     sent = 0
-    for number, path in enumerate(chosen):
+    started: set[str | None] = set()
+    for path, graph in chosen:
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc.strerror}") from None
-        _request(url, "PUT" if number == 0 else "POST", data, {"Content-Type": TURTLE}, timeout)
+        url = target + joiner + ("default" if graph is None else urlencode({"graph": graph}))
+        _request(url, "POST" if graph in started else "PUT", data, {"Content-Type": TURTLE}, timeout)
+        started.add(graph)
         sent += len(data)
     counter = query_url or default_query_url(target)
     triples = None
+    named: dict[str, int] = {}
     if counter:
-        result = EndpointEngine(counter, timeout).run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        count = result.rows[0][0] if result.rows else None
-        triples = int(count.value) if count is not None else None
-    return PushResult(target, chosen, sent, triples)
+        engine = EndpointEngine(counter, timeout)
+        triples = _count(engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        for graph in sorted(g for g in started if g is not None):
+            count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{_checked_graph(graph)}> {{ ?s ?p ?o }} }}"
+            found = _count(engine.run(count))
+            if found is not None:
+                named[graph] = found
+    return PushResult(target, [path for path, _ in chosen], sent, triples, named)
+
+
+def _count(result: QueryResult) -> int | None:
+    count = result.rows[0][0] if result.rows else None
+    return int(count.value) if count is not None else None
+
+
+def _checked_graph(iri: str) -> str:
+    _check_iri(iri)
+    return iri
 
 
 def _http_url(url: str) -> str:

@@ -9,13 +9,14 @@ same (focus node, source shape, severity) on every valid and invalid fixture.
 A report from Jena is turned into the project's ``ValidationReport`` with the same
 labels, paths and source sentences; those are looked up only around the focus nodes, so
 a large conforming graph never goes through rdflib. The sentence-slice check (Python)
-runs on the sentences of the project document alone.
+runs, as in ``validation.validate``, on the sentences of every source document whose text is
+known (given, or the file its ``dcterms:identifier`` names under the project).
 """
 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from sinorus_kg.validation import (
     PROJECT_DOCUMENT,
     SH,
     ValidationReport,
+    _document_file_text,
     _result,
     check_sentence_slices,
     has_violations,
@@ -38,7 +40,8 @@ __all__ = ["AUTO_THRESHOLD", "VALIDATORS", "choose_validator", "validate_jena", 
 VALIDATORS = ("auto", "pyshacl", "jena")
 AUTO_THRESHOLD = 50_000  # triples; below it pySHACL's ~10 s per 50k is acceptable and the JVM start is not
 _IS_PART_OF = "http://purl.org/dc/terms/isPartOf"
-_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_ATTESTED_BY = "https://w3id.org/sinorus/ontology#attestedBy"  # a fact → the sentences that report it
+_SOURCE_DOCUMENT = "https://w3id.org/sinorus/ontology#SourceDocument"
 
 
 def choose_validator(name: str, triples: int) -> str:
@@ -79,10 +82,10 @@ def _to_ox(term: Any) -> Any:
 
 def _neighbourhood(dataset: Any, nodes: Iterable[Any]) -> Graph:
     """The triples a report needs around ``nodes``: their own, those pointing at them, the
-    provenance of those, and the cited sentences' triples (labels, text, index)."""
+    sentences those cite, and the cited sentences' triples (labels, text, index)."""
     import pyoxigraph as ox
 
-    derived = ox.NamedNode(_DERIVED)
+    derived = ox.NamedNode(_ATTESTED_BY)
     out = Graph()
     seen: set[Any] = set()
 
@@ -109,29 +112,53 @@ def _neighbourhood(dataset: Any, nodes: Iterable[Any]) -> Graph:
     return out
 
 
-def _document_sentences(dataset: Any) -> Graph:
+def _document_sentences(dataset: Any, document: Any) -> Graph:
+    """The document's own triples and those of its sentences: what the slice check reads."""
     import pyoxigraph as ox
 
     out = Graph()
     part_of = ox.NamedNode(_IS_PART_OF)
-    for quad in dataset.quads_for_object(ox.NamedNode(str(PROJECT_DOCUMENT))):
+    for quad in dataset.quads_for_subject(document):
+        out.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+    for quad in dataset.quads_for_object(document):
         if quad.predicate == part_of:
             for triple in dataset.quads_for_subject(quad.subject):
                 out.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
     return out
 
 
+def _slice_results(dataset: Any, shapes: Graph, report_graph: Graph, texts: Mapping[str, str]) -> list[Any]:
+    """``validation.validate``'s slice check, for every source document of the dataset."""
+    import pyoxigraph as ox
+
+    a = ox.NamedNode(str(RDF.type))
+    documents = sorted({q.subject for q in dataset.quads_for_object(ox.NamedNode(_SOURCE_DOCUMENT))
+                        if q.predicate == a and isinstance(q.subject, ox.NamedNode)}, key=lambda node: node.value)
+    out: list[Any] = []
+    for document in documents:
+        graph = _document_sentences(dataset, document)
+        iri = URIRef(document.value)
+        text = texts.get(document.value)
+        if text is None:
+            text = _document_file_text(graph, iri)
+        if text is not None:
+            out.extend(check_sentence_slices(graph, text, shapes, report_graph, iri))
+    return out
+
+
 def validate_jena(dataset: Any, shapes_file: Path | None = None, document_text: str | None = None,
-                  ntriples: Path | None = None) -> ValidationReport:
+                  ntriples: Path | None = None, documents: Mapping[str, str] | None = None) -> ValidationReport:
     """Validate ``dataset`` (a pyoxigraph Dataset of ontology + asserted data) with Jena SHACL.
 
-    ``ntriples`` may name a file that already holds the same triples (saves writing them).
+    ``ntriples`` may name a file that already holds the same triples (saves writing them);
+    ``document_text`` and ``documents`` are as in ``validation.validate`` (the slice check).
     """
-    return validate_jena_many([dataset], shapes_file, document_text, [ntriples])[0]
+    return validate_jena_many([dataset], shapes_file, document_text, [ntriples], documents)[0]
 
 
 def validate_jena_many(datasets: list[Any], shapes_file: Path | None = None, document_text: str | None = None,
-                       ntriples: list[Path | None] | None = None) -> list[ValidationReport]:
+                       ntriples: list[Path | None] | None = None,
+                       documents: Mapping[str, str] | None = None) -> list[ValidationReport]:
     """Several graphs in one JVM (its start costs about a second): one report each."""
     import pyoxigraph as ox
 
@@ -151,20 +178,21 @@ def validate_jena_many(datasets: list[Any], shapes_file: Path | None = None, doc
         for i in range(len(datasets)):
             reports.append(Graph().parse(Path(tmp) / f"report-{i}.nt", format="nt"))
     shapes = load_shapes(shapes_path)
-    if document_text is None:
-        document_text = resources.source_document().read_text(encoding="utf-8")
-    return [_report(dataset, graph, shapes, document_text) for dataset, graph in zip(datasets, reports, strict=True)]
+    texts = dict(documents or {})
+    if document_text is not None:
+        texts.setdefault(str(PROJECT_DOCUMENT), document_text)
+    return [_report(dataset, graph, shapes, texts) for dataset, graph in zip(datasets, reports, strict=True)]
 
 
 _BATCH = Path(__file__).with_name("java") / "ShaclBatch.java"
 
 
-def _report(dataset: Any, report_graph: Graph, shapes: Graph, document_text: str) -> ValidationReport:
+def _report(dataset: Any, report_graph: Graph, shapes: Graph, texts: Mapping[str, str]) -> ValidationReport:
     nodes = [report_graph.value(r, SH.focusNode) for r in report_graph.subjects(RDF.type, SH.ValidationResult)]
     data = _neighbourhood(dataset, [_to_ox(n) for n in nodes if n is not None])
     results = [_result(report_graph, node, data, shapes)
                for node in report_graph.subjects(RDF.type, SH.ValidationResult)]
-    results.extend(check_sentence_slices(_document_sentences(dataset), document_text, shapes, report_graph))
+    results.extend(_slice_results(dataset, shapes, report_graph, texts))
     results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.source_shape, r.focus, r.path, r.value))
     report = ValidationReport(conforms=False, results=results, results_graph=report_graph)
     report.conforms = not has_violations(report)

@@ -12,6 +12,10 @@ reader sees no folder or a complete one); it is only ever opened ``read_only`` a
 and never rewritten — a new release has another checksum and so another folder. When two
 processes build at once, the first rename wins and the other's copy is discarded. If the
 cache cannot be written, the release is loaded in memory as before.
+
+Each file goes into the graph it is given with (``engines.release_graphs``: the data in the
+default graph, the catalogue in its named graph), and that assignment is part of the name,
+so a store laid out otherwise is never reused.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from sinorus_kg.errors import InputError
 
 __all__ = ["cache_dir", "open_release_store", "store_path"]
 
+GraphFile = tuple[Path, "str | None"]  # a Turtle file and the named graph it goes into (None: default graph)
+
 
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/sinorus-kg`` (``~/.cache/sinorus-kg`` when unset)."""
@@ -35,24 +41,33 @@ def cache_dir() -> Path:
     return Path(base) / "sinorus-kg"
 
 
-def store_path(files: Sequence[Path], sums: Path) -> Path:
-    """The store's folder: named by the release's checksums and the files loaded into it."""
+def _graph_files(files: Sequence[Path | GraphFile]) -> list[GraphFile]:
+    return [item if isinstance(item, tuple) else (item, None) for item in files]
+
+
+def store_path(files: Sequence[Path | GraphFile], sums: Path) -> Path:
+    """The store's folder: named by the release's checksums, the files loaded into it and the
+    graph each went into."""
     digest = hashlib.sha256(sums.read_bytes())
-    digest.update("\0".join(p.name for p in files).encode())
+    digest.update("\0".join(f"{p.name}\t{graph or ''}" for p, graph in _graph_files(files)).encode())
     return cache_dir() / f"store-{digest.hexdigest()[:32]}"
 
 
-def _load(store: Any, files: Sequence[Path]) -> None:
+def _load(store: Any, files: Sequence[Path | GraphFile], bulk: bool) -> None:
     import pyoxigraph as ox
 
-    for path in files:
+    for path, graph in _graph_files(files):
+        target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+            if bulk:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=target)
+            else:
+                store.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=target)
         except SyntaxError as exc:
             raise InputError(f"{path}: {exc}") from None
 
 
-def _build(target: Path, files: Sequence[Path]) -> None:
+def _build(target: Path, files: Sequence[Path | GraphFile]) -> None:
     import gc
 
     import pyoxigraph as ox
@@ -61,7 +76,7 @@ def _build(target: Path, files: Sequence[Path]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=".building-" + target.name + "-", dir=target.parent))
     try:
         store = ox.Store(str(staging))
-        _load(store, files)
+        _load(store, files, bulk=True)
         store.flush()
         del store
         gc.collect()  # the store's files are closed when the object goes
@@ -75,8 +90,9 @@ def _build(target: Path, files: Sequence[Path]) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def open_release_store(files: Sequence[Path], sums: Path | None) -> Any:
-    """A read-only on-disk store of ``files`` (built once per release), or an in-memory store
+def open_release_store(files: Sequence[Path | GraphFile], sums: Path | None) -> Any:
+    """A read-only on-disk store of ``files`` (each a path, loaded into the default graph, or a
+    path with the named graph it goes into), built once per release; or an in-memory store
     when there are no checksums to name it by or the cache cannot be written."""
     import pyoxigraph as ox
 
@@ -89,9 +105,5 @@ def open_release_store(files: Sequence[Path], sums: Path | None) -> Any:
         except OSError:
             pass  # an unwritable cache or a damaged store: fall back to memory
     store = ox.Store()
-    for path in files:
-        try:
-            store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as exc:
-            raise InputError(f"{path}: {exc}") from None
+    _load(store, files, bulk=False)
     return store

@@ -15,8 +15,10 @@ Inference mode, chosen deliberately: pySHACL runs with ``inference="none"`` on t
 - It is fast: no closure is computed (the OWL 2 RL closure alone costs seconds).
 
 One check cannot be SPARQL: whether a sentence's offsets slice the *document file* to
-exactly its text. ``check_sentence_slices`` does it in Python and reports under the
-shape ``srsh:SentenceSliceCheck`` declared (without constraints) in ``shapes.ttl``.
+exactly its text. ``check_sentence_slices`` does it in Python for every source document
+of the graph (its text found from its ``dcterms:identifier``, a path under the project,
+or passed in) and reports under the shape ``srsh:SentenceSliceCheck`` declared (without
+constraints) in ``shapes.ttl``.
 
 Severities: ``sh:Violation`` fails validation (exit 1, no release); ``sh:Warning`` and
 ``sh:Info`` are reported but do not fail it (``has_violations``).
@@ -25,6 +27,7 @@ Severities: ``sh:Violation`` fails validation (exit 1, no release); ``sh:Warning
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,10 +42,11 @@ from sinorus_kg.namespaces import PREFIXES, SR, SRID, shorten
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SRSH = Namespace("https://w3id.org/sinorus/shapes#")
 _SRN = Namespace(SR)
-_PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+_ATTESTED_BY = _SRN.attestedBy
 _IS_PART_OF = URIRef("http://purl.org/dc/terms/isPartOf")
 _ONTOLOGY_IRI = URIRef("https://w3id.org/sinorus/ontology")
-PROJECT_DOCUMENT = URIRef(SRID + "source/soviet-russian-chinese-relations")
+_IDENTIFIER = URIRef("http://purl.org/dc/terms/identifier")
+PROJECT_DOCUMENT = URIRef(SRID + "document/srcr")
 SLICE_CHECK = SRSH.SentenceSliceCheck
 
 __all__ = ["ValidationReport", "ValidationResult", "validate", "has_violations", "render",
@@ -99,12 +103,15 @@ def validate(
     shapes: Graph | None = None,
     ontology: Graph | None = None,
     document_text: str | None = None,
+    documents: Mapping[str, str] | None = None,
 ) -> ValidationReport:
     """Validate asserted data (inference "none") against the shapes; see the module docstring.
 
     ``ontology`` is mixed into (a copy of) the data graph so subclass targets work; when it
     is None and the data graph lacks the ontology header, the project's ontology is used.
-    ``document_text`` defaults to the project's source document, for the slice check.
+    For the slice check, ``documents`` maps a document's IRI to its text and
+    ``document_text`` gives the project document's; by default each document's text is read
+    from the file its ``dcterms:identifier`` names under the project.
     """
     import pyshacl  # imported here: ~0.25 s, only commands that validate pay for it
 
@@ -137,9 +144,15 @@ def validate(
         raise ValueError(f"SHACL validation could not run: {_text}")
     results = [_result(results_graph, node, target, shapes_graph)
                for node in results_graph.subjects(RDF.type, SH.ValidationResult)]
-    if document_text is None:
-        document_text = resources.source_document().read_text(encoding="utf-8")
-    results.extend(check_sentence_slices(data_graph, document_text, shapes_graph, results_graph))
+    texts = dict(documents or {})
+    if document_text is not None:
+        texts.setdefault(str(PROJECT_DOCUMENT), document_text)
+    for document in sorted(data_graph.subjects(RDF.type, _SRN.SourceDocument), key=str):
+        text = texts.get(str(document))
+        if text is None:
+            text = _document_file_text(data_graph, document)
+        if text is not None:
+            results.extend(check_sentence_slices(data_graph, text, shapes_graph, results_graph, document))
     results.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 9), r.source_shape, r.focus, r.path, r.value))
     report = ValidationReport(conforms=False, results=results, results_graph=results_graph)
     report.conforms = not has_violations(report)
@@ -177,17 +190,35 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
+def _document_file_text(graph: Graph, document: Node) -> str | None:
+    """The text of the file a document's ``dcterms:identifier`` names under the project, if there is one.
+
+    The project's own document is always found; another document's file must lie inside the
+    resource root (an identifier cannot reach outside it)."""
+    if document == PROJECT_DOCUMENT:
+        return resources.source_document().read_text(encoding="utf-8")
+    identifier = graph.value(document, _IDENTIFIER)
+    if identifier is None:
+        return None
+    root = resources.resource_root().resolve()
+    path = (root / str(identifier)).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path.read_text(encoding="utf-8")
+
+
 def check_sentence_slices(
-    data_graph: Graph, document_text: str, shapes: Graph | None = None, results_graph: Graph | None = None
+    data_graph: Graph, document_text: str, shapes: Graph | None = None, results_graph: Graph | None = None,
+    document: Node = PROJECT_DOCUMENT,
 ) -> list[ValidationResult]:
-    """Sentences of the project document whose offsets do not slice it to exactly their text."""
+    """Sentences of ``document`` whose offsets do not slice its text to exactly their text."""
     message = "The document sliced at the offsets is not the sentence's text."
     severity = "Violation"
     if shapes is not None:
         message = str(shapes.value(SLICE_CHECK, SH.message) or message)
         severity = _short_severity(shapes.value(SLICE_CHECK, SH.severity)) or severity
     out: list[ValidationResult] = []
-    for sentence in sorted(data_graph.subjects(_IS_PART_OF, PROJECT_DOCUMENT), key=str):
+    for sentence in sorted(data_graph.subjects(_IS_PART_OF, document), key=str):
         text = data_graph.value(sentence, _SRN.text)
         begin = data_graph.value(sentence, _SRN.beginOffset)
         end = data_graph.value(sentence, _SRN.endOffset)
@@ -295,10 +326,10 @@ def _sentences(graph: Graph, focus: Node) -> list[tuple[int, str]]:
     if (focus, RDF.type, _SRN.Sentence) in graph:
         found = [focus]
     else:
-        found = list(graph.objects(focus, _PROV_DERIVED))
-        if not found:  # e.g. a participation: take the event that has it
+        found = list(graph.objects(focus, _ATTESTED_BY))
+        if not found:  # e.g. a time span: take the fact that has it
             for subject in graph.subjects(None, focus):
-                found.extend(graph.objects(subject, _PROV_DERIVED))
+                found.extend(graph.objects(subject, _ATTESTED_BY))
     out = set()
     for sentence in found:
         index = graph.value(sentence, _SRN.sentenceIndex)

@@ -15,7 +15,7 @@ from service import Running, running
 
 from sinorus_kg.knowledge_graph import KnowledgeGraph
 
-VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date . } ORDER BY ?date"
+VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date . } ORDER BY ?date"
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def test_labels_keywords_and_paragraphs() -> None:
     assert set(graph.objects(node, SCHEMA.keywords)) == {Literal("a"), Literal("b")}
     assert set(graph.objects(query_iri("events"), DCTERMS.source)) == {paragraph_iri(1), paragraph_iri(3)}
     assert graph.value(query_iri("events"), RDFS.comment) == Literal("All of them.", lang="en")
-    source = URIRef("https://w3id.org/sinorus/id/source/soviet-russian-chinese-relations")
+    source = URIRef("https://w3id.org/sinorus/id/document/srcr")
     assert (paragraph_iri(3), DCTERMS.isPartOf, source) in graph
     assert not list(graph.objects(query_iri("everything"), DCTERMS.source))
 

@@ -110,6 +110,7 @@ def test_stats_counts_the_document() -> None:
     result = invoke("stats", "--engine", "rdflib")
     assert result.exit_code == 0, result.output
     assert "sentences: 31\n" in result.output and "sentences cited by facts: 31\n" in result.output
+    assert "catalogue triples (named graph https://w3id.org/sinorus/catalogue): " in result.output
     assert "Treaty" in result.output  # instances by class, by label
 
 

@@ -32,7 +32,7 @@ TOKENS = ["SERVICE", "service", "{", "}", "(", ")", "[", "]", ".", ";", ",", "\\
           "srid:a\\#x", "<http://127.0.0.1:1/x>", "<file:///etc/passwd>", "^^xsd:integer", "@en", "*", "||", "&&",
           "LOAD", "INSERT DATA", "DELETE", "WHERE", "COUNT(*)", "REGEX(", "CONCAT(", "STRLEN(", "<>", "a"]
 SEEDS_VALID = [
-    "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date } ORDER BY ?date",
+    "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date } ORDER BY ?date",
     "ASK { ?t a sr:Treaty }",
     "CONSTRUCT { ?e sr:hasParticipant ?p } WHERE { ?e sr:hasParticipant ?p } LIMIT 5",
     "DESCRIBE person:xi-jinping",

@@ -14,7 +14,7 @@ from matplotlib import dates as mdates
 from sinorus_kg.errors import InputError
 from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.plots import (
-    DOCUMENT_END,
+    MECHANISMS,
     OTHER,
     plot_timeline,
     render,
@@ -58,9 +58,9 @@ def main_artist(figure: Any, slug: str) -> Any:
 
 
 def test_whole_timeline_has_one_bar_or_marker_per_event(kg: KnowledgeGraph, whole: Any, tmp_path: Path) -> None:
-    rows = kg.records("events-timeline")
+    rows = kg.records("events-timeline") + kg.records("mechanisms-timeline")
     drawn = drawn_events(whole)
-    assert len(drawn) == len(rows) == len(set(drawn))
+    assert len(drawn) == len(rows) == len(set(drawn)) == 40 + 7  # the document's events and dialogue mechanisms
     assert set(drawn) == {str(r["event"]) for r in rows}
     out = plot_timeline(kg, tmp_path / "timeline.png")
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
@@ -77,21 +77,63 @@ def test_visits_only(kg: KnowledgeGraph, tmp_path: Path) -> None:
 def test_every_event_has_a_colour_family(kg: KnowledgeGraph) -> None:
     families = {r["event"].removeprefix(EVENT): r["family"] for r in timeline_records(kg)}
     assert OTHER.label not in families.values(), "an event class has no family in plots.FAMILIES"
+    assert families["https://w3id.org/sinorus/id/mechanism/border-negotiations"] == MECHANISMS.label
     assert families["1989-05-gorbachev-official-visit-to-china"] == "Visits"
     assert families["1960-border-conflicts"] == "Conflicts and tensions"
     assert families["1950-02-14-signing-friendship-treaty"] == "Agreements and declarations"
 
 
-def test_open_ended_state_runs_to_the_end_of_2014(whole: Any) -> None:
-    # s4: "Since 1960, the polemical battles … have escalated into border conflicts" — no end.
-    figure = whole
-    bar = main_artist(figure, "1960-border-conflicts")
+def lane_of(artist: Any) -> float:
+    return artist.get_y() + artist.get_height() / 2 if hasattr(artist, "get_y") else artist.get_ydata()[0]
+
+
+def test_end_not_stated_fades_out_and_does_not_run_on(whole: Any) -> None:
+    # s7: "Since 1960, the polemical battles … have escalated into border conflicts" — the end is not
+    # stated: a solid bar for 1960 (the year it began), then a fade; not a bar across the 1989 normalisation.
+    ax = whole.axes[0]
+    bar = main_artist(whole, "1960-border-conflicts")
     assert bar.get_x() == mdates.date2num(date(1960, 1, 1))
-    right = bar.get_x() + bar.get_width()
-    assert mdates.date2num(DOCUMENT_END) < right <= mdates.date2num(date(2015, 1, 1))
-    lane = bar.get_y() + bar.get_height() / 2
-    arrows = [line for line in figure.axes[0].lines if line.get_label() == "_open"]
-    assert any(line.get_ydata()[0] == lane for line in arrows), "no 'continuing' arrow on the lane"
+    assert bar.get_x() + bar.get_width() == mdates.date2num(date(1961, 1, 1))
+    fade = [p for p in ax.patches if p.get_label() == "_fade" and lane_of(p) == lane_of(bar)]
+    assert len(fade) > 3 and fade[0].get_alpha() > fade[-1].get_alpha()
+    assert max(p.get_x() + p.get_width() for p in fade) < mdates.date2num(date(1989, 5, 1))
+    assert not [line for line in ax.lines if line.get_label() == "_ongoing" and lane_of(line) == lane_of(bar)]
+
+
+def test_ongoing_at_the_document_date_runs_to_it_with_an_arrow(whole: Any) -> None:
+    # s22: "Since 1996, the mechanism of regular (annual) meetings of the heads of government … has been in
+    # operation": ongoing at the document's as-of date (15 April 2014), drawn to that date, with an arrow.
+    ax = whole.axes[0]
+    bar = ax.patches[[p.get_url() for p in ax.patches].index(
+        "https://w3id.org/sinorus/id/mechanism/heads-of-government-meetings")]
+    assert bar.get_x() == mdates.date2num(date(1996, 1, 1))
+    assert bar.get_x() + bar.get_width() == mdates.date2num(date(2014, 4, 16))
+    arrows = [line for line in ax.lines if line.get_label() == "_ongoing"]
+    assert any(lane_of(line) == lane_of(bar) for line in arrows), "no 'ongoing' arrow on the lane"
+    assert not [p for p in ax.patches if p.get_label() == "_fade" and lane_of(p) == lane_of(bar)]
+
+
+def test_ongoing_with_a_beginning_not_stated_fades_in_to_an_arrow(whole: Any) -> None:
+    # s17: "Contacts between the heads of state of the two countries are regular" — no beginning stated, going on at
+    # the document's as-of date: a fade-in ending in the 'ongoing' arrow, not a one-day diamond.
+    ax = whole.axes[0]
+    mechanism = next(a for a in ax.lines
+                     if a.get_url() == "https://w3id.org/sinorus/id/mechanism/heads-of-state-contacts")
+    assert mechanism.get_label() == "_ongoing" and mechanism.get_marker() == ">"
+    assert mechanism.get_xdata()[0] == mdates.date2num(date(2014, 4, 15))
+    assert [p for p in ax.patches if p.get_label() == "_fadein" and lane_of(p) == lane_of(mechanism)]
+
+
+def test_a_synthetic_ongoing_event_and_an_unstated_end_are_drawn_differently() -> None:
+    begun = {"earliestBegin": date(2000, 1, 1), "latestBegin": date(2000, 12, 31),
+             "beginPrecision": "http://www.w3.org/2006/time#unitYear"}
+    rows = [{"event": EVENT + "a", "eventLabel": "A", **begun, "earliestEnd": date(2014, 4, 15),
+             "endStatus": "https://w3id.org/sinorus/ontology#statusOngoing", "ongoingAsOf": date(2014, 4, 15)},
+            {"event": EVENT + "b", "eventLabel": "B", **begun,
+             "endStatus": "https://w3id.org/sinorus/ontology#statusNotStated"}]
+    labels = {artist.get_label() for artist in (*timeline_figure(rows, "t").axes[0].patches,
+                                                *timeline_figure(rows, "t").axes[0].lines)}
+    assert {"_ongoing", "_fade", "_unstated"} <= labels
 
 
 def test_single_day_is_a_marker_and_coarse_dates_are_hatched(whole: Any) -> None:

@@ -74,3 +74,15 @@ def test_python_api_validates_and_exports_what_the_release_holds() -> None:
 
     assert KnowledgeGraph.validate().conforms
     assert KnowledgeGraph.export("ttl") == (RELEASE / "sinorus.ttl").read_bytes()
+
+
+def test_data_file_and_ontology_file_make_the_asserted_release() -> None:
+    """Importers who load the ontology separately take sinorus-data.ttl: together they are sinorus.ttl."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    data = Graph().parse(RELEASE / "sinorus-data.ttl", format="turtle")
+    ontology = Graph().parse(RELEASE / "sinorus-ontology.ttl", format="turtle")
+    asserted = Graph().parse(RELEASE / "sinorus.ttl", format="turtle")
+    assert isomorphic(data + ontology, asserted)
+    assert not {s for s in data.subjects() if str(s).startswith("https://w3id.org/sinorus/ontology")}

@@ -26,9 +26,10 @@ from typer.testing import CliRunner
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.cli import app
-from sinorus_kg.engines import Engine, QueryResult, open_engine, release_files
+from sinorus_kg.engines import CATALOGUE_GRAPH, Engine, QueryResult, open_engine, release_graphs
 from sinorus_kg.errors import InputError
 from sinorus_kg.knowledge_graph import KnowledgeGraph
+from sinorus_kg.namespaces import sparql_prologue
 from sinorus_kg.remote import EndpointEngine, bind_values, default_query_url, push_release, query_form
 from sinorus_kg.terms import Term
 
@@ -89,7 +90,7 @@ def remote(server: str) -> EndpointEngine:
 
 @pytest.fixture(scope="module")
 def embedded() -> Engine:
-    return open_engine("oxigraph", files=release_files())
+    return open_engine("oxigraph", files=release_graphs())
 
 
 def _cases(q: StoredQuery) -> list[dict[str, Any]]:
@@ -129,6 +130,25 @@ def test_push_reports_the_triples(server: str, embedded: Engine) -> None:
     count = embedded.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
     assert count is not None and result.triples == int(count.value)
     assert [p.name for p in result.files] == ["sinorus-full.ttl", "catalogue.ttl"]
+    named = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}"
+    catalogue = embedded.run(named).rows[0][0]
+    assert catalogue is not None and int(catalogue.value) > 600
+    assert result.named == {CATALOGUE_GRAPH: int(catalogue.value)}
+
+
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+QUERY_LABELS = "ASK { ?x rdfs:label ?l . FILTER(STRSTARTS(STR(?x), \"https://w3id.org/sinorus/queries/\")) }"
+
+
+@pytest.mark.parametrize("engine_name", ["rdflib", "oxigraph", "endpoint"])
+def test_catalogue_is_only_in_its_named_graph(engine_name: str, remote: EndpointEngine) -> None:
+    """A generic `?x rdfs:label ?l` over the default graph meets no query description; GRAPH ?g finds the catalogue."""
+    engine = remote if engine_name == "endpoint" else open_engine(engine_name)
+    assert [row[0].value for row in engine.run(GRAPHS).rows if row[0]] == [CATALOGUE_GRAPH]
+    assert engine.run(sparql_prologue() + QUERY_LABELS).boolean is False
+    inside = (f"ASK {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?x rdfs:label ?l . "
+              "FILTER(STRSTARTS(STR(?x), STR(<https://w3id.org/sinorus/queries/>))) } }")
+    assert engine.run(sparql_prologue() + inside).boolean is True
 
 
 def test_labels_and_row_cap(remote: EndpointEngine) -> None:
@@ -160,7 +180,7 @@ def test_only_http_urls() -> None:
 def test_knowledge_graph_on_an_endpoint(server: str) -> None:
     kg = KnowledgeGraph(endpoint=f"{server}/query")
     assert kg.engine.name == "endpoint"
-    records = kg.records("events-of-person", person="srid:person/sergey-lavrov")
+    records = kg.records("events-of-person", person="person:sergey-lavrov")
     assert records and all(r["person"] == "https://w3id.org/sinorus/id/person/sergey-lavrov" for r in records)
     assert kg.sparql("ASK { ?t a sr:Treaty }").boolean is True
 

@@ -23,7 +23,7 @@ from sinorus_kg.terms import Term
 from sinorus_kg.web.negotiation import negotiate
 from sinorus_kg.web.protocol import MAX_BODY
 
-VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date } ORDER BY ?date ?visit"
+VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date } ORDER BY ?date ?visit"
 LAVROV = "https://w3id.org/sinorus/id/person/sergey-lavrov"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -293,7 +293,8 @@ def test_catalogue_lists_queries_with_params(server: Running, kg: KnowledgeGraph
     entries = {e["name"]: e for e in json.loads(body)}
     assert list(entries) == kg.catalogue.names()
     person = entries["events-of-person"]["params"]["person"]
-    assert person["type"] == "iri" and person["default"] == "srid:person/xi-jinping"
+    assert person["type"] == "iri" and person["default"] == "person:xi-jinping"
+    assert person["optional"] is False
 
 
 def test_stored_query_with_and_without_params(server: Running, kg: KnowledgeGraph) -> None:
@@ -301,6 +302,7 @@ def test_stored_query_with_and_without_params(server: Running, kg: KnowledgeGrap
     assert status == 200
     assert solutions(body.decode(), ox.QueryResultsFormat.JSON) == set(
         kg.query("events-of-person", {"person": "person:sergey-lavrov"}).rows)
+    assert {b["earliest"]["value"] for b in json.loads(body)["results"]["bindings"]} == {"2014-04-15"}
     status, _, body = server.fetch("/queries/events-of-person?format=csv")
     assert status == 200
     assert len(list(csv.reader(io.StringIO(body.decode())))) - 1 == len(kg.query("events-of-person").rows)

@@ -12,7 +12,7 @@ import pytest
 from sinorus_kg.sandbox.protocol import QueryAnswer, QueryFailed, QueryRequest
 from sinorus_kg.sandbox.worker import QueryWorker, WorkerUnavailable
 
-VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; sr:earliestDate ?date } ORDER BY ?date ?visit"
+VISITS = "SELECT ?visit ?date WHERE { ?visit a sr:Visit ; time:hasTime/sr:earliestBegin ?date } ORDER BY ?date ?visit"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
@@ -43,6 +43,45 @@ def test_answers_are_serialised_in_the_worker(worker: QueryWorker) -> None:
     lines = answer.body.decode().splitlines()
     assert lines[0] == "visit,date" and answer.rows == len(lines) - 1
     assert any(line.endswith(",2013-03-22") for line in lines)  # sentence 11: Xi Jinping's visit
+
+
+def test_the_catalogue_is_in_its_named_graph(worker: QueryWorker) -> None:
+    """The worker opens the release as every engine does: the catalogue apart from the data."""
+    from sinorus_kg.engines import CATALOGUE_GRAPH
+
+    executable = "?q a sh:SPARQLExecutable"
+    assert worker.run(QueryRequest(f"ASK {{ {executable} }}", fmt="srj")).result().boolean is False
+    assert worker.run(QueryRequest(f"ASK {{ GRAPH <{CATALOGUE_GRAPH}> {{ {executable} }} }}",
+                                   fmt="srj")).result().boolean is True
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_dataset_handed_over_keeps_its_named_graphs(engine: str) -> None:
+    """The API sends a Dataset (``KnowledgeGraph.from_sources``) as N-Quads, not flattened."""
+    quads = (b'<urn:x:a> <urn:x:p> "data" .\n'
+             b'<urn:x:q> <urn:x:p> "catalogue" <https://w3id.org/sinorus/catalogue> .\n')
+    with QueryWorker(engine, ntriples=quads) as handed:
+        rows = handed.run(QueryRequest("SELECT ?g ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+                                       fmt="srj")).result().rows
+    assert {(g.value if g else "default", o.value if o else None) for g, o in rows} == \
+        {("https://w3id.org/sinorus/catalogue", "catalogue"), ("default", "data")}
+
+
+def test_the_api_hands_its_dataset_over_with_the_catalogue_apart() -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from sinorus_kg.engines import CATALOGUE_GRAPH, with_catalogue
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
+
+    data, catalogue = Graph(), Graph()
+    data.add((URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("data")))
+    catalogue.add((URIRef("urn:x:q"), URIRef("urn:x:p"), Literal("catalogue")))
+    kg = KnowledgeGraph("oxigraph", graph=with_catalogue(data, catalogue))
+    try:
+        assert kg.sparql(f"ASK {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?q ?p 'catalogue' }} }}").boolean is True
+        assert kg.sparql("ASK { ?q ?p 'catalogue' }").boolean is False
+    finally:
+        kg.close()
 
 
 def test_native_answer_reads_back_as_a_result(worker: QueryWorker) -> None:

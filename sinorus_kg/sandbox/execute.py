@@ -2,7 +2,7 @@
 
 Every failure becomes an answer with a status and a message a person can act on; nothing
 escapes as a traceback. The engine is the worker's own (opened once, by ``engines.open_release``
-or from the N-Triples its parent sent).
+or from the N-Quads its parent sent).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ class MemoryExhausted(Exception):
 
 
 def open_engine(name: str, ntriples: bytes | None = None) -> Engine:
-    """The worker's engine: the built release, or the graph its parent sent as N-Triples."""
+    """The worker's engine: the built release, or the graph its parent sent as N-Triples or
+    N-Quads (a superset: the catalogue's named graph stays named, as in the release)."""
     from sinorus_kg.engines import OxigraphEngine, RdflibEngine, open_release
 
     if ntriples is None:
@@ -37,15 +38,17 @@ def open_engine(name: str, ntriples: bytes | None = None) -> Engine:
 
         store = ox.Store()
         try:
-            store.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+            store.load(ntriples, format=ox.RdfFormat.N_QUADS)
         except SyntaxError as exc:
-            raise InputError(f"the graph handed to the query worker is not N-Triples: {exc}") from None
+            raise InputError(f"the graph handed to the query worker is not N-Quads: {exc}") from None
         return OxigraphEngine(store)
-    from sinorus_kg.loading import new_graph
+    from rdflib import Dataset
 
-    graph = new_graph()
-    graph.parse(data=ntriples.decode("utf-8"), format="nt")
-    return RdflibEngine(graph)
+    dataset = Dataset(default_union=False)  # as RdflibEngine.from_files: named graphs only through GRAPH
+    for prefix, iri in PREFIXES.items():
+        dataset.bind(prefix, iri, override=True, replace=True)
+    dataset.parse(data=ntriples.decode("utf-8"), format="nquads")
+    return RdflibEngine(dataset)
 
 
 CHECKED_KEPT = 64  # checked queries kept per worker (the same text is always judged the same way)

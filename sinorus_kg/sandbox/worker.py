@@ -2,11 +2,11 @@
 
 A ``QueryWorker`` is a long-lived child process (a fresh interpreter, ``python -m
 sinorus_kg.sandbox.child``: never a fork of a possibly threaded parent) that opens the release
-itself (``engines.open_release``, or N-Triples its parent hands it), blocks its own network
-(``isolation.py``), caps its memory, and then answers one ``QueryRequest`` at a time with a
-``QueryAnswer``: it parses, checks (``policy.py``), executes and serialises to bytes. The parent
-never parses a user's query nor serialises its result; it only moves bytes, so it stays small
-whatever a query does.
+itself (``engines.open_release``, or the N-Triples or N-Quads its parent hands it as
+``ntriples``), blocks its own network (``isolation.py``), caps its memory, and then answers
+one ``QueryRequest`` at a time with a ``QueryAnswer``: it parses, checks (``policy.py``),
+executes and serialises to bytes. The parent never parses a user's query nor serialises its
+result; it only moves bytes, so it stays small whatever a query does.
 
 Limits, and what each answer says (statuses as HTTP; see ``protocol.py``):
 

@@ -15,12 +15,13 @@ from sinorus_kg.web.pages.common import Ctx, esc, layout, page_response
 
 EXAMPLE = """PREFIX sr: <https://w3id.org/sinorus/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX time: <http://www.w3.org/2006/time#>
 
 # Visits, oldest first (Ctrl+Enter runs the query; Ctrl+Space completes names)
 SELECT ?visit ?visitLabel ?date WHERE {
   ?visit a sr:Visit ;
          rdfs:label ?visitLabel ;
-         sr:earliestDate ?date .
+         time:hasTime/sr:earliestBegin ?date .
   FILTER(lang(?visitLabel) = "en")
 }
 ORDER BY ?date
