@@ -7,7 +7,6 @@ imports neither rdflib nor pyoxigraph, so listing and parsing stay cheap.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -209,6 +208,8 @@ class Catalogue:
     def get(self, name: str) -> StoredQuery:
         """The named query; an unknown name is an InputError suggesting the closest names."""
         if name not in self._paths:
+            import difflib  # only for the message: ~20 ms a cold query need not pay
+
             close = difflib.get_close_matches(name, self._paths, n=3, cutoff=0.4)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)")

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,6 +240,9 @@ def _http_url(url: str) -> str:
 
 def _request(url: str, method: str, data: bytes, headers: dict[str, str], timeout: float) -> tuple[str, bytes]:
     """Send one request; the answer's media type and body, or an InputError that says why not."""
+    import urllib.error  # here: urllib.request costs a cold query on the store ~30 ms
+    import urllib.request
+
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) only)

@@ -137,10 +137,14 @@ class WorkGraph:
 
 
 def _sorted_lines(data: bytes) -> list[bytes]:
+    """The lines sorted, each once (the same triple may come from two files)."""
     lines = data.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
-    return sorted(set(lines))
+    lines.sort()
+    if any(map(bytes.__eq__, lines, lines[1:])):  # duplicates are rare: look before building a set
+        lines = sorted(set(lines))
+    return lines
 
 
 def _exact_lines(data: bytes) -> list[bytes]:
