@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 QUERY  ?= relations-established
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest build release docs bench bench-scale java jena clean
+.PHONY: help run test test-slow lint typecheck pytest build release docs bench bench-scale java jena clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,8 +45,11 @@ lint: $(BIN)/.dev-installed ## ruff
 typecheck: $(BIN)/.dev-installed ## mypy
 	$(BIN)/mypy
 
-pytest: $(BIN)/.dev-installed ## the test suite
-	$(BIN)/python -m pytest -q
+pytest: $(BIN)/.dev-installed ## the test suite without the long suites
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-slow: $(BIN)/.dev-installed java jena ## the long suites (marker `slow`: full hostile/fuzz sweeps, kill sweep, rebuild, wheel)
+	$(BIN)/python -m pytest -q -m slow
 
 release: $(BIN)/.run-installed java ## Check consistency (HermiT), rebuild release/ (deterministic; commit the result)
 	$(BIN)/sinorus-kg consistency
@@ -62,6 +65,7 @@ bench: $(BIN)/.dev-installed ## Benchmarks (medians)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_security.py
 
 bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stored queries at 10k, 100k, 1M triples (long)
 	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)

@@ -1,7 +1,8 @@
 """The build pipeline: load → SHACL → QC (→ HermiT, on request) → OWL 2 RL → write the release.
 
-Every check runs before anything is written, and the files are staged then renamed
-together, so a failing or interrupted build leaves the previous release intact.
+Every check runs before anything is written, and the release folder is replaced as a
+whole (``atomic_write.replace_directory``), so a failing, interrupted or killed build leaves
+the previous release intact.
 
 The pipeline runs on a ``workgraph.WorkGraph``: exact N-Triples lines for the rules
 (``rules``) and the files (``fast_export``), an Oxigraph store for SHACL and QC. The checks
@@ -31,7 +32,7 @@ from rdflib import Graph
 
 from sinorus_kg import resources
 from sinorus_kg.errors import ChecksFailed, InputError
-from sinorus_kg.export import EXTENSIONS, serialize, write_all_atomic
+from sinorus_kg.export import EXTENSIONS, serialize
 from sinorus_kg.qc import Violation
 
 ASSERTED = "sinorus"
@@ -167,8 +168,10 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
     result.counts = {"asserted triples": len(graph), "full triples": len(full),
                      "catalogue triples": len(catalogue)}
     del graph, full, derived
-    with _step(result, "write", progress):
-        write_all_atomic((result.out_dir / name, data) for name, data in contents.items())
+    with _step(result, "write", progress):  # the whole set at once: a kill leaves the old or the new release
+        from sinorus_kg.atomic_write import replace_directory
+
+        replace_directory(result.out_dir, contents)
     result.files = [result.out_dir / name for name in contents]
     result.wall = time.perf_counter() - began
     return result

@@ -214,15 +214,23 @@ def queries(
     Console(width=160).print(table)
 
 
+MaxBytesOption = Annotated[int, typer.Option(help="Cap on the serialised answer, in bytes.")]
+MaxMemoryOption = Annotated[int, typer.Option(
+    help="Memory a query may use in the worker, in MB, above the opened release.")]
+
+
 @app.command()
 @handles_errors
 def sparql(
     text: Annotated[str | None, typer.Argument(help="The query; omit or '-' to read stdin.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`; also jsonld or xml for "
+                                                            "CONSTRUCT.")] = "table",
     engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
     timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped (> 0).")] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
+    max_bytes: MaxBytesOption = 16 * 2**20,
+    max_memory: MaxMemoryOption = 1024,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (no updates, SERVICE, LOAD or FROM)."""
@@ -230,19 +238,35 @@ def sparql(
     if file is not None:
         try:
             body = file.read_text(encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot read {file}: {exc.strerror}", 2)
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}", 2)
     elif text is None or text == "-":
         body = sys.stdin.read()
     else:
         body = text
     if not body.strip():
         _fail("no query given (pass it as an argument, with --file, or on stdin)", 2)
-    from sinorus_kg.safety import check_read_only
+    if endpoint is not None:
+        kg = _open(engine, endpoint)
+        _print_result(kg, kg.sparql(body, timeout=timeout, max_rows=max_rows), fmt)
+        return
+    import shutil
 
-    check_read_only(body)
-    kg = _open(engine, endpoint)
-    _print_result(kg, kg.sparql(body, timeout=timeout, max_rows=max_rows), fmt)
+    from sinorus_kg.sandbox import QueryRequest, QueryWorker
+
+    with QueryWorker(engine, query_memory_mb=max_memory) as worker:
+        isolation = worker.start()
+        if not isolation.network_blocked:
+            typer.echo(f"warning: the query worker is not isolated from the network ({isolation.describe()})",
+                       err=True)
+        answer = worker.run(QueryRequest(body, fmt=fmt, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
+                                         width=shutil.get_terminal_size((160, 24)).columns))
+    if not answer.ok:
+        _fail(answer.message, 2)
+    sys.stdout.buffer.write(answer.body)
+    sys.stdout.flush()
+    if answer.truncated:
+        typer.echo("warning: the answer was cut at the row cap (raise it with --max-rows)", err=True)
 
 
 @app.command()
@@ -334,6 +358,10 @@ def serve(
     engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
     timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped (> 0).")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
+    max_bytes: MaxBytesOption = 16 * 2**20,
+    max_memory: MaxMemoryOption = 1024,
+    unsandboxed: Annotated[bool, typer.Option(
+        "--unsandboxed", help="Start even if the query worker cannot be cut off from the network.")] = False,
 ) -> None:
     """Serve a read-only SPARQL 1.1 endpoint and a web page over the built release."""
     _check_limits(max_rows, timeout)
@@ -342,10 +370,11 @@ def serve(
 
     kg = KnowledgeGraph(engine)
 
-    def ready(url: str) -> None:
-        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); Ctrl-C stops")
+    def ready(url: str, isolation: str) -> None:
+        typer.echo(f"serving {url} (SPARQL endpoint {url}sparql); query worker: {isolation}; Ctrl-C stops")
 
-    run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready)
+    run_server(kg, host, port, timeout=timeout, max_rows=max_rows, on_ready=ready, unsandboxed=unsandboxed,
+               max_bytes=max_bytes, max_memory=max_memory)
 
 
 @app.command()

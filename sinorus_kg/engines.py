@@ -60,6 +60,23 @@ def release_files() -> list[Path]:
     return files
 
 
+class ResultTooLarge(InputError):
+    """The rows read so far already hold more than the result-size cap allows."""
+
+
+def open_release(name: str = DEFAULT_ENGINE) -> Engine:
+    """The built release on a local engine: the one place that decides how it is opened
+    (on Oxigraph, a read-only on-disk store reused across processes: ``store``), for the
+    process that asks and for the query workers alike."""
+    if name == "oxigraph":
+        from sinorus_kg.store import open_release_store
+
+        return OxigraphEngine(open_release_store(release_files(), resources.release_dir() / "SHA256SUMS"))
+    if name == "rdflib":
+        return RdflibEngine.from_files(release_files())
+    raise InputError(f"unknown local engine {name!r} (choose oxigraph or rdflib)")
+
+
 def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
                 files: Sequence[Path] | None = None, endpoint: str | None = None) -> Engine:
     """An engine over ``graph`` (rdflib) or ``files`` (Turtle), by default the built release;
@@ -76,22 +93,25 @@ def open_engine(name: str = DEFAULT_ENGINE, graph: Graph | None = None,
         from sinorus_kg.remote import EndpointEngine
 
         return EndpointEngine(endpoint)
+    if graph is None and files is None:
+        return open_release(name)
     if name == "oxigraph":
-        if graph is not None:
-            return OxigraphEngine.from_graph(graph)
-        if files is None:  # the built release: its on-disk store, opened read-only (``store``)
-            from sinorus_kg.store import open_release_store
-
-            return OxigraphEngine(open_release_store(release_files(), resources.release_dir() / "SHA256SUMS"))
-        return OxigraphEngine.from_files(files)
-    return RdflibEngine(graph) if graph is not None else RdflibEngine.from_files(files or release_files())
+        return OxigraphEngine.from_graph(graph) if graph is not None else OxigraphEngine.from_files(files or [])
+    return RdflibEngine(graph) if graph is not None else RdflibEngine.from_files(files or [])
 
 
-def _truncate(rows: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+def _truncate(rows: Iterable[Any], max_rows: int | None, max_bytes: int | None = None) -> tuple[list[Any], bool]:
+    """The first ``max_rows`` rows and whether more were left; ResultTooLarge as soon as the
+    terms read hold more than ``max_bytes`` characters (before any of it is serialised)."""
     out: list[Any] = []
+    size = 0
     for row in rows:
         if max_rows is not None and len(out) >= max_rows:
             return out, True
+        if max_bytes is not None:
+            size += sum(len(t.value) + 8 for t in row if t is not None)
+            if size > max_bytes:
+                raise ResultTooLarge(f"the result is larger than the {max_bytes}-byte cap")
         out.append(row)
     return out, False
 
@@ -129,7 +149,9 @@ class OxigraphEngine:
         return cls(store)
 
     def run(self, sparql: str, bindings: dict[str, Term] | None = None,
-            max_rows: int | None = None) -> QueryResult:
+            max_rows: int | None = None, *, prefixes: dict[str, str] | None = None,
+            max_bytes: int | None = None) -> QueryResult:
+        """``prefixes`` are predeclared for the parser (error positions stay in ``sparql``)."""
         import pyoxigraph as ox
 
         subs = {}
@@ -140,7 +162,7 @@ class OxigraphEngine:
         elif bindings:
             subs = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
         try:
-            result = self.store.query(sparql, substitutions=subs)
+            result = self.store.query(sparql, substitutions=subs, prefixes=prefixes)
         except SyntaxError as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
         if isinstance(result, ox.QueryBoolean):
@@ -148,10 +170,10 @@ class OxigraphEngine:
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
             rows, truncated = _truncate(
-                (tuple(_from_ox(s[c]) for c in columns) for s in result), max_rows)
+                (tuple(_from_ox(s[c]) for c in columns) for s in result), max_rows, max_bytes)
             return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
         triples, truncated = _truncate(
-            ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result), max_rows)
+            ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result), max_rows, max_bytes)
         return QueryResult("graph", triples=triples, truncated=truncated)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
@@ -219,16 +241,18 @@ class RdflibEngine:
             result: Any = self.graph.query(sparql, initBindings=init)
         except ParseException as exc:
             raise InputError(f"SPARQL syntax error: {exc}") from None
-        if result.type == "ASK":
-            return QueryResult("ask", boolean=bool(result.askAnswer))
-        if result.type == "SELECT":
-            columns = [str(v) for v in result.vars or []]
-            rows, truncated = _truncate(
-                (tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in result), max_rows)
-            return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
-        triples, truncated = _truncate(
-            (tuple(_from_rdflib(t) for t in triple) for triple in result), max_rows)
-        return QueryResult("graph", triples=triples, truncated=truncated)
+        return _collect_rdflib(result, max_rows)
+
+    def run_query(self, query: Any, bindings: dict[str, Term] | None = None,
+                  max_rows: int | None = None, max_bytes: int | None = None) -> QueryResult:
+        """Evaluate an already parsed and translated query (``rdflib.plugins.sparql.sparql.Query``):
+        what a policy checked is what runs, with no second parse."""
+        from rdflib import Variable
+        from rdflib.plugins.sparql.evaluate import evalQuery
+        from rdflib.plugins.sparql.processor import SPARQLResult
+
+        init: dict[Any, Any] = {Variable(k): _to_rdflib(v) for k, v in (bindings or {}).items()}
+        return _collect_rdflib(SPARQLResult(evalQuery(self.graph, query, init)), max_rows, max_bytes)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
         from rdflib import Literal, URIRef
@@ -239,6 +263,19 @@ class RdflibEngine:
                 if isinstance(obj, Literal) and (obj.language or "") in (lang, "") and iri not in out:
                     out[iri] = str(obj)
         return out
+
+
+def _collect_rdflib(result: Any, max_rows: int | None, max_bytes: int | None = None) -> QueryResult:
+    if result.type == "ASK":
+        return QueryResult("ask", boolean=bool(result.askAnswer))
+    if result.type == "SELECT":
+        columns = [str(v) for v in result.vars or []]
+        rows, truncated = _truncate(
+            (tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in result), max_rows, max_bytes)
+        return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
+    triples, truncated = _truncate(
+        (tuple(_from_rdflib(t) for t in triple) for triple in result), max_rows, max_bytes)
+    return QueryResult("graph", triples=triples, truncated=truncated)
 
 
 def _to_rdflib(term: Term) -> Any:
@@ -265,4 +302,4 @@ def _from_rdflib(node: Any) -> Term | None:
     raise TypeError(f"unexpected term {node!r}")
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "QueryResult", "open_engine"]
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "QueryResult", "ResultTooLarge", "open_engine", "open_release"]

@@ -2,15 +2,12 @@
 
 Blank nodes are relabelled canonically (RDFC-like hashing in ``rdflib.compare``) and
 triples are fed to the serialisers in sorted order; files are written to a temporary
-name in the target folder and renamed, so a crash never leaves a torn file.
+name in the target folder and renamed (``atomic_write``), so a crash never leaves a torn file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Graph
@@ -76,37 +73,7 @@ def _sorted_jsonld(node: object) -> object:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename."""
-    write_all_atomic([(path, data)])
+    """Write ``data`` to ``path`` atomically (``atomic_write.write_file``: temp file named by PID, rename)."""
+    from sinorus_kg.atomic_write import write_file
 
-
-def _umask_mode() -> int:
-    """The mode a plain ``open()`` would give (mkstemp's 0600 would hide releases from others)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_all_atomic(files: Iterable[tuple[Path, bytes]]) -> None:
-    """Write several files so that a failure before the renames leaves every old file intact.
-
-    All contents are staged as temporary files first; only when every one is written are
-    they renamed into place.
-    """
-    staged: list[tuple[str, Path]] = []
-    mode = _umask_mode()
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
+    write_file(path, data)

@@ -27,7 +27,7 @@ def quoteattr(text: str) -> str:
 
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "markdown", "srj", "srx")
-GRAPH_FORMATS = ("ttl", "nt")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld", "xml")
 Labeller = Callable[[list[str]], dict[str, str]]
 
 
@@ -199,4 +199,52 @@ def _render_graph(result: QueryResult, fmt: str) -> str:
 
     graph = Graph()
     graph.parse(data="\n".join(lines), format="nt")
-    return serialize(graph, "ttl").decode("utf-8")
+    return serialize(graph, fmt).decode("utf-8")
+
+
+def html_table(result: QueryResult, labeller: Labeller | None) -> str:
+    """An HTML fragment for people: IRIs by label (linked to a DESCRIBE), an IRI column left out
+    when ``xLabel`` is there; every value escaped."""
+    from html import escape as html_escape
+
+    if result.kind == "ask":
+        return f"<p>Answer: <strong>{'true' if result.boolean else 'false'}</strong></p>\n"
+    if result.kind == "graph":
+        columns = ["subject", "predicate", "object"]
+        triples = sorted(result.triples, key=lambda t: tuple(x.n3() for x in t))
+        rows: list[tuple[Term | None, ...]] = list(triples)
+        keep = [0, 1, 2]
+    else:
+        columns = result.columns
+        rows = list(result.rows)
+        keep = [i for i, c in enumerate(columns) if f"{c}Label" not in columns]
+    iris = sorted({t.value for row in rows for t in row if t is not None and t.kind == "iri"})
+    labels = labeller(iris) if labeller and iris else {}
+    head = "".join(f"<th>{html_escape(columns[i])}</th>" for i in keep)
+    body = []
+    for row in rows:
+        cells = []
+        for i in keep:
+            term = row[i]
+            if term is None:
+                cells.append("<td></td>")
+            elif term.kind == "iri":
+                cells.append(f"<td>{_iri_cell(term.value, labels)}</td>")
+            else:
+                cells.append(f"<td>{html_escape(term.value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    count = f"{len(rows)} {'triple' if result.kind == 'graph' else 'row'}(s)"
+    if result.truncated:
+        count += " (truncated at the row cap)"
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body)
+            + f"\n</tbody></table>\n<p><small>{count}</small></p>\n")
+
+
+def _iri_cell(iri: str, labels: dict[str, str]) -> str:
+    """An IRI shown by its English label, linked to a DESCRIBE of it (all escaped)."""
+    from html import escape as html_escape
+    from urllib.parse import urlencode
+
+    href = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>", "format": "html"})
+    shown = display(Term.iri(iri), labels)
+    return f'<a href="{html_escape(href)}" title="{html_escape(iri)}">{html_escape(shown)}</a>'

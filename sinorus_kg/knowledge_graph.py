@@ -7,32 +7,39 @@ pushed to (``KnowledgeGraph(endpoint="http://…/query")``).
 
 from __future__ import annotations
 
-import re
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.engines import DEFAULT_ENGINE, Engine, QueryResult, open_engine
-from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import sparql_prologue
-from sinorus_kg.safety import check_read_only, run_with_timeout
+from sinorus_kg.sandbox.isolation import DEFAULT_QUERY_MEMORY_MB
+from sinorus_kg.sandbox.protocol import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_ROWS = 10_000
+    from sinorus_kg.sandbox.worker import QueryWorker
+
+
+class IsolationWarning(UserWarning):
+    """The query worker runs without a network block (no namespace, no seccomp on this machine)."""
 
 
 class KnowledgeGraph:
     """The knowledge graph on one engine, with the stored-query catalogue."""
 
     def __init__(self, engine: str = DEFAULT_ENGINE, graph: Graph | None = None,
-                 catalogue: Catalogue | None = None, endpoint: str | None = None):
+                 catalogue: Catalogue | None = None, endpoint: str | None = None,
+                 query_memory_mb: int | None = DEFAULT_QUERY_MEMORY_MB):
         if endpoint is not None:
             engine = "endpoint"
         self.engine: Engine = open_engine(engine, graph=graph, endpoint=endpoint)
         self.catalogue = catalogue or Catalogue.load()
+        self.query_memory_mb = query_memory_mb
+        self._graph = graph
+        self._worker: QueryWorker | None = None
 
     @classmethod
     def from_sources(cls, engine: str = DEFAULT_ENGINE) -> KnowledgeGraph:
@@ -64,18 +71,44 @@ class KnowledgeGraph:
         return self.query(name, params).records()
 
     def sparql(self, text: str, timeout: float | None = DEFAULT_TIMEOUT,
-               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
-        """Run a user's ad-hoc query: read-only, offline, under a time limit and a row cap."""
-        check_read_only(text)
-        full_text = sparql_prologue(one_line=True) + text
+               max_rows: int | None = DEFAULT_MAX_ROWS, max_bytes: int = DEFAULT_MAX_BYTES) -> QueryResult:
+        """Run a user's ad-hoc query in this graph's sandboxed query worker (``sinorus_kg.sandbox``):
+        read-only, offline, under a time limit, a memory cap, a row cap and a result-size cap.
+        A refusal or a limit raises ``QueryFailed`` (an InputError) with the reason. On a remote
+        endpoint the query is sent as it is: that server applies its own policy."""
+        if self.engine.name == "endpoint":  # the project's prefixes on one line: line numbers stay the user's
+            return self.engine.run(sparql_prologue(one_line=True) + text, max_rows=max_rows)
+        from sinorus_kg.sandbox.formats import NATIVE
+        from sinorus_kg.sandbox.protocol import QueryRequest
 
-        def run() -> QueryResult:
-            return self.engine.run(full_text, max_rows=max_rows)
+        request = QueryRequest(text, accept=NATIVE, timeout=timeout, max_rows=max_rows or DEFAULT_MAX_ROWS,
+                               max_bytes=max_bytes)
+        return self.worker().run(request).result()
 
-        try:
-            return run_with_timeout(run, timeout) if timeout else run()
-        except InputError as exc:
-            raise InputError(_relocate(str(exc), len(full_text) - len(text))) from None
+    def worker(self) -> QueryWorker:
+        """This graph's query worker, started on first use; warns (IsolationWarning) when the
+        machine allows no network block for it."""
+        if self._worker is None:
+            self._worker = self.query_worker()
+        isolation = self._worker.start()
+        if not isolation.network_blocked:
+            warnings.warn(f"the query worker is not isolated from the network ({isolation.describe()})",
+                          IsolationWarning, stacklevel=3)
+        return self._worker
+
+    def query_worker(self, require_isolation: bool = False, query_memory_mb: int | None = None) -> QueryWorker:
+        """A new (not yet started) query worker over the same data: the release, or this graph."""
+        from sinorus_kg.sandbox.worker import QueryWorker
+
+        ntriples = None if self._graph is None else self._graph.serialize(format="nt", encoding="utf-8")
+        return QueryWorker(self.engine.name, ntriples=ntriples, require_isolation=require_isolation,
+                           query_memory_mb=query_memory_mb or self.query_memory_mb)
+
+    def close(self) -> None:
+        """Stop this graph's query worker (it is also stopped when the object is collected)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
 
     @staticmethod
     def validate(validator: str = "auto") -> Any:
@@ -112,17 +145,6 @@ class KnowledgeGraph:
         totals = {name: int(self.engine.run(sparql_prologue() + text).records()[0]["n"])
                   for name, text in _TOTALS.items()}
         return totals, self.engine.run(sparql_prologue() + _INSTANCES)
-
-
-def _relocate(message: str, offset: int) -> str:
-    """Positions in an engine's syntax error, counted in the user's text (without the prologue)."""
-    def line1(match: re.Match[str]) -> str:
-        col = int(match.group(2))
-        return f"{match.group(1)}{col - offset if col > offset else col}"
-
-    message = re.sub(r"(error at 1:)(\d+)", line1, message)  # Oxigraph: "error at LINE:COL"
-    message = re.sub(r"(\(line:1, col:)(\d+)", line1, message)  # rdflib/pyparsing
-    return re.sub(r"(at char )(\d+)", lambda m: f"{m.group(1)}{max(int(m.group(2)) - offset, 0)}", message)
 
 
 _TOTALS = {

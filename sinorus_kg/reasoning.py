@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, URIRef
 
@@ -86,24 +87,36 @@ def check_consistency(asserted: Graph | bytes) -> ConsistencyReport:
             "(Debian/Ubuntu: `apt-get install default-jre-headless`) or set JAVA_HOME and PATH."
         )
     import tempfile
-    from pathlib import Path
 
     import owlready2
 
-    with tempfile.TemporaryDirectory() as tmp:
-        nt = Path(tmp) / "kg.nt"
-        if isinstance(asserted, bytes):
-            nt.write_bytes(asserted)
-        else:
-            asserted.serialize(destination=str(nt), format="nt", encoding="utf-8")
-        world = owlready2.World()
-        onto = world.get_ontology(nt.as_uri()).load()
-        try:
-            with onto:
-                owlready2.sync_reasoner_hermit(
-                    world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
-                )
-        except owlready2.OwlReadyInconsistentOntologyError as exc:
-            return ConsistencyReport(False, [], f"HermiT: the ontology plus data is inconsistent ({exc})")
-        unsat = sorted(c.iri for c in world.inconsistent_classes())
-        return ConsistencyReport(True, unsat)
+    from sinorus_kg import scratch
+    from sinorus_kg.errors import InputError
+    from sinorus_kg.source_check import OWL_IMPORTS
+
+    imports = OWL_IMPORTS.encode() in asserted if isinstance(asserted, bytes) else (
+        (None, URIRef(OWL_IMPORTS), None) in asserted)
+    if imports:  # the loaders refuse them; HermiT must never see one
+        raise InputError("the graph declares owl:imports, which HermiT would follow: refused")
+    # owlready2 writes HermiT's copy of the graph with tempfile; keep it (and ours) in this process's
+    # scratch folder, which the next run removes if a kill leaves it behind.
+    folder = scratch.process_dir()
+    saved, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            nt = Path(tmp) / "kg.nt"
+            nt.write_bytes(asserted if isinstance(asserted, bytes)
+                           else asserted.serialize(format="nt", encoding="utf-8"))
+            world = owlready2.World()
+            onto = world.get_ontology(nt.as_uri()).load()
+            try:
+                with onto:
+                    owlready2.sync_reasoner_hermit(
+                        world, infer_property_values=False, debug=0, ignore_unsupported_datatypes=True
+                    )
+            except owlready2.OwlReadyInconsistentOntologyError as exc:
+                return ConsistencyReport(False, [], f"HermiT: the ontology plus data is inconsistent ({exc})")
+            unsat = sorted(c.iri for c in world.inconsistent_classes())
+            return ConsistencyReport(True, unsat)
+    finally:
+        tempfile.tempdir = saved

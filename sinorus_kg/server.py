@@ -3,10 +3,13 @@
 Analysts and tools reach the same KnowledgeGraph the CLI uses: ``/sparql`` speaks the
 SPARQL 1.1 Protocol (GET, POST form, POST ``application/sparql-query``) with content
 negotiation; ``/queries`` exposes the stored catalogue with typed parameters; ``/`` is a
-page to type SPARQL and run stored queries. The guards are the library's: user SPARQL is
-screened by ``check_read_only`` and runs in a forked child under a time limit and a row
-cap. Queries run one at a time (a lock), so that no child is forked while another thread
-is inside the store, and so one machine's analysts cannot pile up runaway queries.
+page to type SPARQL and run stored queries. Every query (ad-hoc or stored, with its
+parameters as RDF terms) runs in ONE sandboxed query worker (``sinorus_kg.sandbox``): judged
+on its parse, isolated from the network, under a time limit, a memory cap, a row cap and a
+result-size cap, and serialised there; this process only moves the bytes, so it stays small.
+Queries run one at a time. On loopback no other Host is answered, and cross-site requests
+(a foreign ``Origin``, ``Sec-Fetch-Site: cross-site``) get 403, so a web page the analyst
+happens to open cannot drive the endpoint.
 """
 
 from __future__ import annotations
@@ -14,41 +17,26 @@ from __future__ import annotations
 import html
 import json
 import socket
-import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from sinorus_kg.errors import InputError
-from sinorus_kg.formatting import display, render
 from sinorus_kg.namespaces import PREFIXES
-from sinorus_kg.safety import QueryTimeout, run_with_timeout
-from sinorus_kg.terms import Term
+from sinorus_kg.sandbox.formats import MEDIA_TYPES, OFFERED, FormatError, short_name
+from sinorus_kg.sandbox.formats import negotiate as _negotiate
+from sinorus_kg.sandbox.protocol import DEFAULT_MAX_BYTES, QueryAnswer, QueryRequest
+from sinorus_kg.sandbox.worker import QueryWorker, WorkerUnavailable
 
 if TYPE_CHECKING:
     from sinorus_kg.catalogue import StoredQuery
-    from sinorus_kg.engines import QueryResult
     from sinorus_kg.knowledge_graph import KnowledgeGraph
+    from sinorus_kg.terms import Term
 
 MAX_BODY = 100_000  # bytes: far above any hand-written query, far below a memory problem
-MEDIA_TYPES = {
-    "srj": "application/sparql-results+json",
-    "srx": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/json",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "html": "text/html",
-}
-_BY_MEDIA = {media: short for short, media in MEDIA_TYPES.items()}
-# What each kind of result can be sent as, the default first.
-OFFERED = {
-    "select": ("srj", "srx", "csv", "tsv", "json", "html"),
-    "ask": ("srj", "srx", "json", "html"),
-    "graph": ("ttl", "nt", "html"),
-}
+READ_TIMEOUT = 15.0  # seconds a client may take to send its request (a stalled body is refused)
+_FORMATS = {*MEDIA_TYPES} - {"table", "markdown"}
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 EXAMPLE_QUERY = "SELECT ?visit ?date WHERE {\n  ?visit a sr:Visit ; sr:earliestDate ?date .\n}\nORDER BY ?date\n"
 
@@ -69,15 +57,16 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, kg: KnowledgeGraph, address: tuple[str, int], timeout: float, max_rows: int,
-                 log: bool = False):
+                 worker: QueryWorker, log: bool = False, max_bytes: int = DEFAULT_MAX_BYTES):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.worker = worker  # before binding: a failed bind calls server_close()
         super().__init__(address, SparqlHandler)
         self.kg = kg
         self.query_timeout = timeout
         self.max_rows = max_rows
+        self.max_bytes = max_bytes
         self.log = log
-        self.lock = threading.Lock()
         self.loopback_only = address[0] in _LOOPBACK_NAMES
 
     @property
@@ -86,39 +75,53 @@ class SparqlServer(ThreadingHTTPServer):
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
-    def run(self, func: Callable[[], QueryResult]) -> QueryResult:
-        """Run a query under the lock and the time limit, mapping failures to HTTP statuses."""
-        with self.lock:
-            try:
-                return run_with_timeout(func, self.query_timeout) if self.query_timeout else func()
-            except QueryTimeout as exc:
-                raise HttpError(503, str(exc).replace(" (raise it with --timeout)", "")) from None
-            except InputError as exc:
-                raise HttpError(400, str(exc)) from None
-            except Exception as exc:  # an engine's evaluation error: say what it was
-                raise HttpError(500, f"the query failed: {exc}") from None
+    def run(self, text: str, fmt: str | None, accept: str | None,
+            bindings: dict[str, Term] | None = None) -> QueryAnswer:
+        """Run a query in the worker; an error answer becomes the HttpError to send."""
+        answer = self.worker.run(QueryRequest(text, fmt=fmt, accept=accept, timeout=self.query_timeout,
+                                              max_rows=self.max_rows, max_bytes=self.max_bytes,
+                                              bindings=bindings or {}))
+        if not answer.ok:
+            headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else {}
+            raise HttpError(answer.status, answer.message, headers)
+        return answer
 
-    def labels(self, iris: list[str]) -> dict[str, str]:
-        with self.lock:
-            return self.kg.labels(iris)
+    def server_close(self) -> None:
+        super().server_close()
+        self.worker.close()
 
 
 def make_server(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 0, timeout: float = 10.0,
-                max_rows: int = 10_000, log: bool = False) -> SparqlServer:
-    """A server bound to ``host:port`` (0: any free port), not yet serving: call ``serve_forever``."""
+                max_rows: int = 10_000, log: bool = False, *, unsandboxed: bool = False,
+                max_bytes: int = DEFAULT_MAX_BYTES, max_memory: int | None = None) -> SparqlServer:
+    """A server bound to ``host:port`` (0: any free port), its query worker started, not yet
+    serving: call ``serve_forever``. Without a network block for the worker it refuses to start,
+    unless ``unsandboxed``."""
+    worker = kg.query_worker(require_isolation=not unsandboxed, query_memory_mb=max_memory)
     try:
-        return SparqlServer(kg, (host, port), timeout, max_rows, log=log)
+        server = SparqlServer(kg, (host, port), timeout, max_rows, worker, log=log, max_bytes=max_bytes)
     except OSError as exc:  # port taken, address not local…: a usage error, not a crash
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        worker.start()
+    except WorkerUnavailable as exc:
+        server.server_close()
+        hint = " (--unsandboxed starts it anyway, for a trusted machine)" if not unsandboxed else ""
+        raise InputError(f"{exc}{hint}") from None
+    return server
 
 
 def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0,
-          max_rows: int = 10_000, on_ready: Callable[[str], None] | None = None) -> None:
-    """Serve until interrupted; ``on_ready`` gets the URL once the port is open."""
-    server = make_server(kg, host, port, timeout, max_rows, log=True)
+          max_rows: int = 10_000, on_ready: Callable[[str, str], None] | None = None, *, unsandboxed: bool = False,
+          max_bytes: int = DEFAULT_MAX_BYTES, max_memory: int | None = None) -> None:
+    """Serve until interrupted; ``on_ready`` gets the URL and the query worker's isolation once
+    the port is open."""
+    server = make_server(kg, host, port, timeout, max_rows, log=True, unsandboxed=unsandboxed,
+                         max_bytes=max_bytes, max_memory=max_memory)
     try:
         if on_ready:
-            on_ready(server.url)
+            isolation = server.worker.isolation
+            on_ready(server.url, isolation.describe() if isolation else "unknown")
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -127,40 +130,12 @@ def serve(kg: KnowledgeGraph, host: str = "127.0.0.1", port: int = 8000, timeout
 
 
 def negotiate(kind: str, fmt: str | None, accept: str | None) -> str:
-    """The short format name for a result ``kind``: ``format=`` wins, then the Accept header."""
-    offered = OFFERED[kind]
-    if fmt:
-        short = _BY_MEDIA.get(fmt, fmt)
-        if short not in offered:
-            raise HttpError(400, f"format {fmt!r} does not fit a {kind.upper()} query "
-                                 f"(choose one of: {', '.join(offered)})")
-        return short
-    if not accept or not accept.strip():
-        return offered[0]
-    ranges: list[tuple[float, int, str]] = []
-    for index, item in enumerate(accept.split(",")):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, index, media.lower()))
-    for _, _, media in sorted(ranges):
-        if _BY_MEDIA.get(media) in offered:
-            return _BY_MEDIA[media]
-        if media in ("*/*", "application/*"):
-            return offered[0]
-        if media.endswith("/*"):
-            family = [s for s in offered if s != "html" and MEDIA_TYPES[s].startswith(media[:-1])]
-            if family:
-                return family[0]
-    raise HttpError(406, "none of the Accept types fits a "
-                         f"{kind.upper()} result (offered: {', '.join(MEDIA_TYPES[s] for s in offered)})")
+    """The short format name for a result ``kind`` (as the worker chooses it): ``format=`` wins,
+    then the Accept header."""
+    try:
+        return _negotiate(kind, fmt, accept)
+    except FormatError as exc:
+        raise HttpError(exc.status, str(exc)) from None
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -185,6 +160,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "sinorus-kg"
     sys_version = ""
+    timeout = READ_TIMEOUT  # a socket timeout: a client that stalls mid-request is dropped
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server naming)
         self._dispatch("GET")
@@ -211,6 +187,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._html_errors = False
         try:
             self._check_host()
+            self._check_origin()
             params = _parse(query_string)
             if path == "/sparql":
                 self._sparql(method, params)
@@ -238,6 +215,16 @@ class SparqlHandler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         if name not in _LOOPBACK_NAMES:
             raise HttpError(403, "this server answers only to localhost / 127.0.0.1")
+
+    def _check_origin(self) -> None:
+        """Refuse cross-site requests: a browser names the page's origin, and this endpoint has no
+        CORS, so only a page it served itself may post to it."""
+        site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
+        origin = (self.headers.get("Origin") or "").strip().lower()
+        own = "http://" + (self.headers.get("Host") or "").strip().lower()
+        if site == "cross-site" or (origin and origin != own):
+            raise HttpError(403, "cross-site requests are refused: this endpoint answers only pages it "
+                                 f"served itself (Origin {origin or '?'}, Sec-Fetch-Site {site or '?'})")
 
     # -- routes --------------------------------------------------------------------------
     def _sparql(self, method: str, params: dict[str, list[str]]) -> None:
@@ -279,13 +266,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if query is None or not query.strip():
             raise HttpError(400, "no query given: pass query=… (GET or form POST) "
                                  "or POST the query as application/sparql-query")
-        server = self.server
-        result = server.run(lambda: server.kg.sparql(query, timeout=None, max_rows=server.max_rows))
-        chosen = negotiate(result.kind, fmt, self.headers.get("Accept"))
-        if chosen == "html":
-            self._send(200, "html", self._page_html(query, self._result_html(result, query=query)))
-        else:
-            self._send(200, chosen, render(result, chosen), truncated=result.truncated)
+        answer = self.server.run(query, fmt, self.headers.get("Accept"))
+        self._send_answer(answer, lambda fragment: self._page_html(query, self._result_html(answer, fragment,
+                                                                                              query)))
 
     def _catalogue(self) -> None:
         entries = [{
@@ -305,16 +288,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         values = {key: _one(params, key) or "" for key in params if key != "format"}
         values = {key: value for key, value in values.items() if value.strip()}  # empty: use the default
         try:
-            stored.bindings(values)
+            bindings = stored.bindings(values)
+            for param in stored.params:
+                if param.name in bindings:
+                    param.check_class(self.server.kg.engine, bindings[param.name])
         except InputError as exc:
             raise HttpError(400, str(exc).replace("needs --param", "needs the parameter")) from None
-        server = self.server
-        result = server.run(lambda: server.kg.query(name, values, max_rows=server.max_rows))
-        chosen = negotiate(result.kind, fmt, self.headers.get("Accept"))
-        if chosen == "html":
-            self._send(200, "html", self._page_html(None, self._stored_html(stored, values, result)))
-        else:
-            self._send(200, chosen, render(result, chosen), truncated=result.truncated)
+        answer = self.server.run(stored.text, fmt, self.headers.get("Accept"), bindings)
+        self._send_answer(answer, lambda fragment: self._page_html(None, self._stored_html(stored, values, answer,
+                                                                                           fragment)))
 
     def _page(self, params: dict[str, list[str]]) -> None:
         self._send(200, "html", self._page_html(_one(params, "query"), ""))
@@ -322,9 +304,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # -- request and response helpers ------------------------------------------------------
     def _format(self, params: dict[str, list[str]]) -> str | None:
         fmt = _one(params, "format")
-        if fmt is not None and _BY_MEDIA.get(fmt, fmt) not in MEDIA_TYPES:
-            raise HttpError(400, f"unknown format {fmt!r} (choose one of: {', '.join(MEDIA_TYPES)})")
-        self._html_errors = fmt is not None and _BY_MEDIA.get(fmt, fmt) == "html"
+        if fmt is not None and short_name(fmt) not in _FORMATS:
+            raise HttpError(400, f"unknown format {fmt!r} (choose one of: {', '.join(sorted(_FORMATS))})")
+        self._html_errors = fmt is not None and short_name(fmt) == "html"
         return fmt
 
     def _body(self) -> bytes:
@@ -340,7 +322,17 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if length > MAX_BODY:
             self._discard(length)
             raise HttpError(413, f"the request body is {length} bytes; the limit is {MAX_BODY}")
-        return self.rfile.read(length)
+        try:
+            data = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise HttpError(408, f"the request body did not arrive within {READ_TIMEOUT:g} s; "
+                                 "the query was not run") from None
+        if len(data) < length:
+            self.close_connection = True
+            raise HttpError(400, f"the body ended after {len(data)} of the {length} bytes its Content-Length "
+                                 "announced; the query was not run")
+        return data
 
     def _discard(self, length: int) -> None:
         """Read and drop a modest oversized body, so the client sees the 413 and not a reset."""
@@ -352,9 +344,16 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 break
             remaining -= len(chunk)
 
-    def _send(self, status: int, fmt: str, text: str, headers: dict[str, str] | None = None,
+    def _send_answer(self, answer: QueryAnswer, page: Callable[[str], str]) -> None:
+        """A worker's 200 answer: its bytes as they are, or (html) its fragment inside the page."""
+        if answer.fmt == "html":
+            self._send(200, "html", page(answer.body.decode("utf-8")), truncated=answer.truncated)
+        else:
+            self._send(200, answer.fmt or "text", answer.body, truncated=answer.truncated)
+
+    def _send(self, status: int, fmt: str, text: str | bytes, headers: dict[str, str] | None = None,
               truncated: bool = False) -> None:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8") if isinstance(text, str) else text
         self.send_response(status)
         self.send_header("Content-Type", f"{MEDIA_TYPES.get(fmt, 'text/plain')}; charset=utf-8")
         self.send_header("Content-Length", str(len(data)))
@@ -407,25 +406,25 @@ Predeclared prefixes: <small>{prefixes}</small></p>
 </body></html>
 """
 
-    def _result_html(self, result: QueryResult, query: str | None = None) -> str:
+    def _result_html(self, answer: QueryAnswer, fragment: str, query: str | None = None) -> str:
         note = ""
         if query is not None:
             links = " · ".join(
                 f'<a href="/sparql?{html.escape(urlencode({"query": query, "format": f}))}">{f}</a>'
-                for f in OFFERED[result.kind] if f != "html")
+                for f in OFFERED[answer.kind or "select"] if f != "html")
             note = f"<p><small>Download: {links}</small></p>"
-        return "<h2>Results</h2>\n" + _table_html(result, self.server.labels) + note
+        return "<h2>Results</h2>\n" + fragment + note
 
-    def _stored_html(self, stored: StoredQuery, values: dict[str, str], result: QueryResult) -> str:
+    def _stored_html(self, stored: StoredQuery, values: dict[str, str], answer: QueryAnswer, fragment: str) -> str:
         link = f"/queries/{quote(stored.name)}?"
         downloads = " · ".join(
             f'<a href="{html.escape(link + urlencode({**values, "format": f}))}">{f}</a>'
-            for f in OFFERED[result.kind] if f != "html")
+            for f in OFFERED[answer.kind or "select"] if f != "html")
         bound = ", ".join(f"{html.escape(k)} = {html.escape(v)}" for k, v in values.items())
         return (f"<h2>{html.escape(stored.name)}: {html.escape(stored.summary)}</h2>\n"
                 f"<p>{html.escape(stored.description)}</p>\n"
                 + (f"<p>Parameters: {bound}</p>\n" if bound else "")
-                + _table_html(result, self.server.labels)
+                + fragment
                 + f"<p><small>Download: {downloads}</small></p>\n"
                 f"<details><summary>SPARQL</summary><pre>{html.escape(stored.text)}</pre></details>\n")
 
@@ -433,47 +432,6 @@ Predeclared prefixes: <small>{prefixes}</small></p>
 def _read_only() -> HttpError:
     return HttpError(405, "this endpoint is read-only: SPARQL Update is not accepted "
                           "(send queries to /sparql as query=…)", {"Allow": "GET, POST"})
-
-
-def _iri_cell(iri: str, labels: dict[str, str]) -> str:
-    """An IRI shown by its English label, linked to a DESCRIBE of it (all escaped)."""
-    href = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>", "format": "html"})
-    shown = display(Term.iri(iri), labels)
-    return f'<a href="{html.escape(href)}" title="{html.escape(iri)}">{html.escape(shown)}</a>'
-
-
-def _table_html(result: QueryResult, labeller: Callable[[list[str]], dict[str, str]]) -> str:
-    """An HTML table for people: IRIs by label, an IRI column left out when ``xLabel`` is there."""
-    if result.kind == "ask":
-        return f"<p>Answer: <strong>{'true' if result.boolean else 'false'}</strong></p>\n"
-    if result.kind == "graph":
-        columns = ["subject", "predicate", "object"]
-        rows: list[tuple[Any, ...]] = sorted(result.triples, key=lambda t: tuple(x.n3() for x in t))
-        keep = [0, 1, 2]
-    else:
-        columns = result.columns
-        rows = list(result.rows)
-        keep = [i for i, c in enumerate(columns) if f"{c}Label" not in columns]
-    iris = sorted({t.value for row in rows for t in row if t is not None and t.kind == "iri"})
-    labels = labeller(iris) if iris else {}
-    head = "".join(f"<th>{html.escape(columns[i])}</th>" for i in keep)
-    body = []
-    for row in rows:
-        cells = []
-        for i in keep:
-            term = row[i]
-            if term is None:
-                cells.append("<td></td>")
-            elif term.kind == "iri":
-                cells.append(f"<td>{_iri_cell(term.value, labels)}</td>")
-            else:
-                cells.append(f"<td>{html.escape(term.value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    count = f"{len(rows)} {'triple' if result.kind == 'graph' else 'row'}(s)"
-    if result.truncated:
-        count += " (truncated at the row cap)"
-    return (f"<table><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body)
-            + f"\n</tbody></table>\n<p><small>{count}</small></p>\n")
 
 
 def _catalogue_item(stored: StoredQuery) -> str:

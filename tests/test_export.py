@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sinorus_kg import export
-from sinorus_kg.export import write_all_atomic, write_atomic
+from sinorus_kg.export import write_atomic
 
 SAMPLE = """
 @prefix ex: <http://example.org/> .
@@ -57,21 +57,6 @@ def test_unknown_format_is_refused() -> None:
 
     with pytest.raises(InputError, match="unknown export format 'owl'"):
         export.serialize(Graph(), "owl")
-
-
-def test_failed_write_leaves_old_files(tmp_path: Path) -> None:
-    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
-    write_atomic(first, b"old a")
-    write_atomic(second, b"old b")
-
-    def contents():  # type: ignore[no-untyped-def]
-        yield first, b"new a"
-        raise RuntimeError("crash while preparing the second file")
-
-    with pytest.raises(RuntimeError):
-        write_all_atomic(contents())
-    assert first.read_bytes() == b"old a" and second.read_bytes() == b"old b"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl"]  # no temp files left
 
 
 def test_written_files_follow_the_umask(tmp_path: Path) -> None:

@@ -173,14 +173,14 @@ def test_unknown_query_is_404_with_a_suggestion(server: SparqlServer) -> None:
     assert status == 404 and "events-of-person" in body
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }",
+@pytest.mark.parametrize(("query", "expected"), [
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", 400),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 405),
+    ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", 400),
 ])
-def test_hostile_queries_are_refused(server: SparqlServer, query: str) -> None:
+def test_hostile_queries_are_refused(server: SparqlServer, query: str, expected: int) -> None:
     status, headers, body = get_sparql(server, query)
-    assert status == 400 and "refused" in body
+    assert status == expected and "refused" in body
     assert headers["Content-Type"].startswith("text/plain")
 
 
@@ -240,8 +240,8 @@ def test_page_shows_results_with_labels(server: SparqlServer) -> None:
 def test_timeout_is_503(kg: KnowledgeGraph) -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     for server in _start(kg, timeout=0.3):
-        status, _, body = get_sparql(server, slow)
-        assert status == 503 and "time limit" in body
+        status, headers, body = get_sparql(server, slow)
+        assert status == 503 and "time limit" in body and int(headers["Retry-After"]) >= 1
 
 
 def test_negotiation() -> None:
@@ -266,3 +266,49 @@ def test_other_methods_are_refused_in_plain_text(server: SparqlServer, method: s
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 405 and caught.value.headers["Content-Type"].startswith("text/plain")
     assert "read-only" in caught.value.read().decode()
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://attacker.example"},
+    {"Origin": "null"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Origin": "http://127.0.0.1:1", "Sec-Fetch-Site": "same-site"},
+])
+def test_cross_site_requests_are_403(server: SparqlServer, headers: dict[str, str]) -> None:
+    """A page elsewhere cannot drive the local endpoint: not even a plain form POST."""
+    data = urlencode({"query": VISITS}).encode()
+    status, _, body = fetch(server, "/sparql", data, {"Content-Type": "application/x-www-form-urlencoded",
+                                                      **headers})
+    assert status == 403 and "cross-site" in body
+
+
+def test_same_origin_page_may_post(server: SparqlServer) -> None:
+    own = server.url.rstrip("/")
+    data = urlencode({"query": VISITS, "format": "html"}).encode()
+    status, _, _ = fetch(server, "/sparql", data, {"Content-Type": "application/x-www-form-urlencoded",
+                                                   "Origin": own, "Sec-Fetch-Site": "same-origin"})
+    assert status == 200
+
+
+def test_a_body_shorter_than_its_content_length_is_not_run(server: SparqlServer) -> None:
+    import socket
+
+    host, port = server.server_address[0], server.server_address[1]
+    query = b"SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    with socket.create_connection((str(host), int(port)), timeout=10) as conn:
+        conn.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: %d\r\n\r\n" % (len(query) + 50) + query)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.0 400") and b"was not run" in answer
+
+
+def test_statuses_of_limits(kg: KnowledgeGraph) -> None:
+    for server in _start(kg, timeout=5.0):
+        server.max_bytes = 1000
+        status, _, body = get_sparql(server, "SELECT * WHERE { ?s ?p ?o }")
+        assert status == 507 and "--max-bytes" in body
+        update = "LOAD <http://127.0.0.1:1/x>"
+        assert get_sparql(server, update)[0] == 405

@@ -47,6 +47,9 @@ def test_installed_wheel_answers_a_query(wheel: Path, tmp_path: Path) -> None:
                             cwd=elsewhere, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "1949-10-02" in result.stdout
+    ad_hoc = subprocess.run([str(venv / "bin" / "sinorus-kg"), "sparql", "ASK { ?t a sr:Treaty }"],
+                            cwd=elsewhere, capture_output=True, text=True)
+    assert ad_hoc.returncode == 0 and ad_hoc.stdout == "true\n", ad_hoc.stderr  # the worker runs from a wheel
     where = subprocess.run([str(python), "-c", "import sinorus_kg.resources as r; print(r.resource_root())"],
                            cwd=elsewhere, capture_output=True, text=True, check=True).stdout
     assert str(venv) in where
