@@ -4,7 +4,7 @@ should cost at most twice this (issue 13); bench_scale.py times both side by sid
 
 Usage: python benchmarks/bare_query.py STORE_DIR QUERY_FILE [PARAM_VALUES_BLOCK]
 (the store is the folder ``sinorus_kg.store.store_path`` names in the XDG cache; the optional
-third argument is the VALUES block the CLI binds, e.g. from ``remote.values_block``).
+third argument is the VALUES block the CLI binds, e.g. from ``binding.values_block``).
 """
 
 import sys

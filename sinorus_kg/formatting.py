@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Callable
 
 from sinorus_kg.engines import QueryResult
@@ -48,6 +46,8 @@ def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> s
         raise InputError(f"unknown format {fmt!r} for this query (choose one of: {', '.join(SELECT_FORMATS)})")
     if result.kind == "ask":
         if fmt == "srj" or fmt == "json":
+            import json  # each format imports what it needs: a cold `query` pays for its own only
+
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
         if fmt == "srx":
             return _srx_head([]) + f"  <boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n"
@@ -113,6 +113,8 @@ def _plain(term: Term | None) -> str:
 def _csv(result: QueryResult, _: Labeller | None) -> str:
     """SPARQL 1.1 CSV: plain values (full IRIs), empty for unbound."""
     buffer = io.StringIO()
+    import csv
+
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
@@ -133,6 +135,8 @@ def _json(result: QueryResult, _: Labeller | None) -> str:
             str(value) if not isinstance(value, (int, float, bool, str, type(None))) else value)
 
     records = [{k: jsonable(v) for k, v in record.items()} for record in result.records()]
+    import json
+
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -152,6 +156,8 @@ def _srj_term(term: Term) -> dict[str, str]:
 def _srj(result: QueryResult, _: Labeller | None) -> str:
     bindings = [{c: _srj_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
                 for row in result.rows]
+    import json
+
     return json.dumps({"head": {"vars": result.columns}, "results": {"bindings": bindings}},
                       ensure_ascii=False, indent=1) + "\n"
 

@@ -59,12 +59,8 @@ class KnowledgeGraph:
               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
         """Run a stored query; ``params`` (strings, ints, dates) are typed and bound as RDF terms,
         and an IRI declared with a class must name an instance of that class."""
-        stored = self.catalogue.get(name)
-        bindings = stored.bindings(params)
-        for param in stored.params:
-            if param.name in bindings:
-                param.check_class(self.engine, bindings[param.name])
-        return self.engine.run(stored.sparql(), bindings, max_rows=max_rows)
+        result: QueryResult = self.catalogue.get(name).run(self.engine, params, max_rows=max_rows)
+        return result
 
     def records(self, name: str, **params: object) -> list[dict[str, Any]]:
         """A stored query's rows as dicts of typed Python values (int, date, bool, str)."""

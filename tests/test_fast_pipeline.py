@@ -119,3 +119,24 @@ def test_direct_writers_write_the_reference_bytes(source: str, asserted_graph: G
     nt = canonical_ntriples(triples)
     assert turtle_from_ntriples(nt) == turtle_reference(nt)
     assert jsonld_from_ntriples(nt) == jsonld_reference(nt)
+
+
+@pytest.mark.parametrize(("suffix", "text", "refused"), [
+    (".nt", "<http://e/o> <http://www.w3.org/2002/07/owl#imports> <http://e/other> .\n", True),
+    (".nt", "<file:///etc/passwd> <http://e/p> <http://e/o> .\n", True),
+    (".nt", '<http://e/s> <http://e/p> "see <file:///tmp/x> and <http://www.w3.org/2002/07/owl#imports>" .\n', False),
+    (".ttl", "<http://e/o> <http://www.w3.org/2002/07/owl#imports> <http://e/other> .\n", True),
+    (".ttl", '<http://e/s> <http://e/p> "<FILE:x>" .\n', False),
+])
+def test_exact_loader_refuses_what_the_source_check_refuses(tmp_path, suffix: str, text: str,  # type: ignore[no-untyped-def]
+                                                            refused: bool) -> None:
+    """load_ntriples searches its bytes instead of parsing twice, with the same refusals (issue 9)."""
+    from sinorus_kg.loading import load_ntriples
+
+    source = tmp_path / f"source{suffix}"
+    source.write_text(text, encoding="utf-8")
+    if refused:
+        with pytest.raises(InputError, match=r"source\.(nt|ttl).*(refused|owl:imports)"):
+            load_ntriples([source])
+    else:
+        assert load_ntriples([source]).count(b"\n") == 1

@@ -46,7 +46,7 @@ class Check:
     """One query and how its rows become results."""
 
     shape: Shape
-    kind: str                      # "values" (rows ?this ?v), "focus" (rows ?this), "sparql" (the constraint's)
+    kind: str  # "values" (rows ?this ?v, and ?c0… flags when several components), "focus" (?this), "sparql"
     query: str
     components: list[str] = field(default_factory=list)
     message: str | None = None     # a SPARQL constraint's own sh:message
@@ -288,13 +288,20 @@ class Compiler:
         focus = self.focus(targets)
         out: list[Check] = []
         values = self.values(shape.path, "?this", "?v")
+        flagged = []
         for (component, expr), (name, value) in zip(self.value_tests(shape, "?v"), self._value_constraints(shape),
                                                     strict=True):
             if name == "class":  # a hash anti-join: one pass over the class's instances
                 query = f"SELECT ?this ?v WHERE {{ {focus} {values} MINUS {{ {self.instance('?v', str(value))} }} }}"
+                out.append(Check(shape, "values", query, [component]))
             else:
-                query = f"SELECT ?this ?v WHERE {{ {focus} {values} FILTER(COALESCE({expr}, true)) }}"
-            out.append(Check(shape, "values", query, [component]))
+                flagged.append((component, expr))
+        if flagged:  # one pass over the values for all the others, a column per constraint
+            columns = " ".join(f"?c{i}" for i in range(len(flagged)))
+            binds = " ".join(f"BIND(COALESCE({expr}, true) AS ?c{i})" for i, (_, expr) in enumerate(flagged))
+            broken = " || ".join(f"?c{i}" for i in range(len(flagged)))
+            out.append(Check(shape, "values", f"SELECT ?this ?v {columns} WHERE {{ {focus} {values} {binds} "
+                             f"FILTER({broken}) }}", [c for c, _ in flagged]))
         constraints = dict(shape.constraints)
         if shape.path is not None:
             out += self._counts(shape, constraints, focus)
@@ -346,7 +353,7 @@ class Compiler:
 
 def _with_focus(prefixes: str, select: str, focus: str) -> str:
     """The constraint's query with the focus pattern first in its WHERE group (binds $this)."""
-    from sinorus_kg.remote import _where_group
+    from sinorus_kg.binding import _where_group
 
     text = prefixes + "\n" + select
     brace, _ = _where_group(text)

@@ -89,7 +89,12 @@ def _add_results(results: Graph, report: Node, shapes: Graph, check: Check, row:
     focus = to_rdflib(row["this"])
     found: list[tuple[str, Node | None]] = []
     if check.kind == "values":
-        found = [(check.components[0], to_rdflib(row["v"]))]
+        value_node = to_rdflib(row["v"])
+        if len(check.components) == 1:
+            found = [(check.components[0], value_node)]
+        else:
+            found = [(component, value_node) for i, component in enumerate(check.components)
+                     if row[f"c{i}"] is not None and row[f"c{i}"].value == "true"]
     elif check.kind == "focus":
         found = [(check.components[0], None)]
     else:
