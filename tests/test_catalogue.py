@@ -181,3 +181,44 @@ def test_queries_about_people_answer_the_same_on_the_asserted_release(
         on_full, on_asserted = (run(engine, q, case.get("params", {})) for engine in (engines["oxigraph"], asserted))
         assert (on_asserted.columns, Counter(on_asserted.rows), on_asserted.boolean) == \
             (on_full.columns, Counter(on_full.rows), on_full.boolean), f"{name} {case.get('params', {})}"
+
+
+def test_headers_read_without_pyyaml_as_pyyaml_reads_them() -> None:
+    """The cold query path reads the usual flow collections itself (PyYAML's import costs ~10 ms);
+    on every stored query it must read what PyYAML reads, and leave anything unusual to PyYAML."""
+    import re
+
+    import yaml
+
+    from sinorus_kg.catalogue import _UNSURE, read_flow
+    from sinorus_kg.resources import queries_dir
+
+    seen = 0
+    for path in sorted(queries_dir().glob("**/*.rq")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"^#\+\s*(tags|params|paragraphs)\s*:\s*(.*)$", line)
+            if match:
+                found = read_flow(match.group(2))
+                assert found is not _UNSURE, (path.name, match.group(2))
+                assert repr(found) == repr(yaml.safe_load(match.group(2))), path.name
+                seen += 1
+    assert seen > 50
+    for unusual in ("{a: yes}", "{a: 1.5}", "{a: 2014-01-01}", "{a: 0x1F}", "{a: ~}", "{a:b}", "{a: 3:30}"):
+        assert read_flow(unusual) is _UNSURE, unusual
+
+
+def test_every_default_iri_is_of_its_declared_class() -> None:
+    """A stored query checks the class of an IRI the user gives, not of its own defaults (a cold
+    query would pay an ASK per parameter): the defaults are checked here, once."""
+    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.engines import open_engine
+
+    engine = open_engine("oxigraph")
+    checked = 0
+    for stored in Catalogue.load():
+        bindings = stored.bindings()
+        for param in stored.params:
+            if param.type == "iri" and param.cls and param.name in bindings:
+                param.check_class(engine, bindings[param.name])
+                checked += 1
+    assert checked > 10
