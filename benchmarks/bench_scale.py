@@ -146,6 +146,23 @@ def stage_table(size: int, folder: Path, args: argparse.Namespace) -> dict[str, 
     return row
 
 
+def kept_build(folder: Path) -> dict[str, Any]:
+    """The row of a build an earlier run kept (``--keep``): its release and triple counts."""
+    release = folder / "release"
+    if not (release / "sinorus-full.ttl").exists():
+        raise SystemExit(f"no kept build in {folder}: run once with --keep first")
+    with open(release / "sinorus.nt", "rb") as handle:
+        asserted = sum(1 for _ in handle)
+    full = _count_triples(release / "sinorus-full.ttl")
+    return {"triples": asserted, "full": full, "release": release}
+
+
+def _count_triples(path: Path) -> int:
+    import pyoxigraph as ox
+
+    return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+
+
 def old_stages(row: dict[str, Any], onto: list[Path], data: list[Path], args: argparse.Namespace) -> None:
     from sinorus_kg import resources
     from sinorus_kg.build import release_contents
@@ -222,8 +239,8 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
     # As every engine loads a release: the data in the default graph, the catalogue in its own graph.
     files: list[tuple[Path, str | None]] = [(row["release"] / "sinorus-full.ttl", None),
                                             (row["release"] / "catalogue.ttl", CATALOGUE_GRAPH)]
-    catalogue = Catalogue.load()
-    results: dict[str, dict[str, Any]] = {q: {} for q in catalogue.names()}
+    catalogue = [q for q in Catalogue.load() if not args.only or q.name in args.only]
+    results: dict[str, dict[str, Any]] = {q.name: {} for q in catalogue}
     engines: dict[str, Any] = {}
     row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
     engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
@@ -411,13 +428,27 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smoke run: no server, no Jena ARQ, one run")
     parser.add_argument("--keep", type=Path, help="keep the synthetic graphs and builds in this folder")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="with --keep: time the stored queries on the builds kept there (no build, no cold run)")
+    parser.add_argument("--only", nargs="+", metavar="QUERY", help="time only these stored queries")
     args = parser.parse_args()
+    if args.queries_only and args.keep is None:
+        parser.error("--queries-only needs --keep FOLDER (the builds of an earlier run)")
     if args.quick:
         args.runs, args.cold_runs = 1, 1
     root = args.keep or Path(tempfile.mkdtemp(prefix="sinorus-bench-"))
     rows, tables, cold = [], [], []
     from sinorus_kg import resources
 
+    if args.queries_only:
+        for size in args.sizes:
+            row = kept_build(root / f"n{size}")
+            rows.append(row)
+            print(f"# {row['triples']:,} triples: queries…", file=sys.stderr, flush=True)
+            tables.append(query_table(row, args, root / f"n{size}"))
+        print("## Stored queries")
+        print_queries(rows, tables)
+        return
     document = cold_query(resources.release_dir(), "relations-established", args.cold_runs)
     try:
         for size in args.sizes:
