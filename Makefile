@@ -32,7 +32,8 @@ jena: ## Install Apache Jena (Debian libapache-jena-java: SHACL for large graphs
 	  echo "installing libapache-jena-java"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libapache-jena-java >/dev/null; }
 
-run: $(BIN)/.run-installed java ## Set up, build + validate + export the release, show a stored query
+run: $(BIN)/.run-installed java ## Set up, check (HermiT), build + validate + export the release, show a stored query
+	$(BIN)/sinorus-kg consistency
 	$(BIN)/sinorus-kg build -v
 	$(BIN)/sinorus-kg query $(QUERY)
 
@@ -50,7 +51,8 @@ pytest: $(BIN)/.dev-installed ## the test suite without the long suites
 test-slow: $(BIN)/.dev-installed java jena ## the long suites (marker `slow`: full hostile/fuzz sweeps, kill sweep, rebuild, wheel)
 	$(BIN)/python -m pytest -q -m slow
 
-release: $(BIN)/.run-installed java ## Rebuild release/ (deterministic; commit the result)
+release: $(BIN)/.run-installed java ## Check consistency (HermiT), rebuild release/ (deterministic; commit the result)
+	$(BIN)/sinorus-kg consistency
 	$(BIN)/sinorus-kg build -v
 
 build: release

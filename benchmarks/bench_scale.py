@@ -2,15 +2,19 @@
 
 For each size (asserted triples of a project-shaped synthetic graph, ``sinorus_kg.synthetic``):
 
-1. the build, as a separate process (wall time, and peak memory as the *sum* of the RSS of
-   the process tree, the JVM included — its heap is capped by SINORUS_JAVA_HEAP);
-2. the pipeline stage by stage, the new libraries beside the old (rdflib parse, pySHACL,
-   owlrl, rdflib serialisation) where the old finish in reasonable time (``--old-max``);
-3. HermiT's consistency check on its own (``--hermit-max``; outside the build's goal);
-4. every stored query on pyoxigraph (embedded), rdflib (``--rdflib-max``), Apache Jena ARQ
+1. the build, as a separate process (wall time, CPU time, and peak memory as the *sum* of the
+   RSS of the process tree, a JVM included — its heap is capped by SINORUS_JAVA_HEAP); its
+   stages overlap (the checks run on a thread beside the rules and the serialisers);
+2. the pipeline stage by stage, the old libraries beside the new (rdflib parse, pySHACL and
+   Jena SHACL, owlrl, rdflib serialisation) where they finish in reasonable time (``--old-max``);
+3. each QC query on the build's store (their cost is the queries' text, not the engine's);
+4. HermiT's consistency check on its own (``--hermit-max``; a separate step, outside the goals);
+5. every stored query on pyoxigraph (embedded), rdflib (``--rdflib-max``), Apache Jena ARQ
    (Debian's libapache-jena-java, when installed) and an Oxigraph server over HTTP on
    127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared;
-5. a cold ``sinorus-kg query NAME`` against a bare Python process opening the same store.
+6. a cold ``sinorus-kg query NAME`` against ``benchmarks/bare_query.py`` — a bare Python process
+   opening the same on-disk store and running the same query — on the document's release and
+   on each size's.
 
 Growth exponents (log t2/t1 / log n2/n1) are printed between consecutive sizes.
 ``make bench-scale`` runs 10k, 100k and 1M; ``--sizes 3000 --quick`` is the smoke run the
@@ -57,7 +61,11 @@ def rss_tree(pid: int) -> int:
 
 
 def measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 3600) -> tuple[float, int, str]:
-    """Run ``cmd``; return (wall seconds, peak summed RSS in bytes, stdout)."""
+    """Run ``cmd``; return (wall seconds, peak summed RSS in bytes, stdout). The CPU seconds of the
+    process tree are left in ``measured.cpu``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     peak = 0
@@ -82,6 +90,8 @@ def measured(cmd: list[str], env: dict[str, str] | None = None, timeout: float =
     sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:4])}… failed:\n{err[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    measured.cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # type: ignore[attr-defined]
     return time.perf_counter() - start, peak, out
 
 
@@ -106,7 +116,7 @@ from pathlib import Path
 from sinorus_kg.build import build
 r = build(Path(sys.argv[1]), consistency=False, validator=sys.argv[4], reasoner=sys.argv[5],
           ontology=[Path(p) for p in json.loads(sys.argv[2])], data=[Path(p) for p in json.loads(sys.argv[3])])
-print(json.dumps({"timings": r.timings, "files": r.file_timings, "counts": r.counts}))
+print(json.dumps({"timings": r.timings, "files": r.file_timings, "counts": r.counts, "wall": r.wall}))
 """
 
 
@@ -120,17 +130,37 @@ def stage_table(size: int, folder: Path, args: argparse.Namespace) -> dict[str, 
     wall, peak, stdout = measured([sys.executable, "-c", BUILD, str(out), json.dumps([str(p) for p in onto]),
                                    json.dumps([str(p) for p in data]), args.validator, "rules"])
     info = json.loads(stdout.strip().splitlines()[-1])
-    row.update(build_wall=wall, build_peak=peak, full=info["counts"]["full triples"])
+    row.update(build_wall=wall, build_cpu=measured.cpu, build_peak=peak,  # type: ignore[attr-defined]
+               full=info["counts"]["full triples"])
     for name, seconds in info["timings"].items():
         suffix = " " + name.split(", ")[-1].rstrip(")") if "SHACL" in name else ""
         row["new " + name.split(" (")[0] + suffix] = seconds
     row["new files"] = info["files"]
     if count <= args.old_max:
         old_stages(row, onto, data, args)
+    if not args.quick:
+        row["qc"] = qc_detail(onto, data)
     if count <= args.hermit_max:
         row["hermit"] = hermit(onto, data, args.hermit_timeout)
     row["release"] = out
     return row
+
+
+def kept_build(folder: Path) -> dict[str, Any]:
+    """The row of a build an earlier run kept (``--keep``): its release and triple counts."""
+    release = folder / "release"
+    if not (release / "sinorus-full.ttl").exists():
+        raise SystemExit(f"no kept build in {folder}: run once with --keep first")
+    with open(release / "sinorus.nt", "rb") as handle:
+        asserted = sum(1 for _ in handle)
+    full = _count_triples(release / "sinorus-full.ttl")
+    return {"triples": asserted, "full": full, "release": release}
+
+
+def _count_triples(path: Path) -> int:
+    import pyoxigraph as ox
+
+    return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
 
 
 def old_stages(row: dict[str, Any], onto: list[Path], data: list[Path], args: argparse.Namespace) -> None:
@@ -143,6 +173,15 @@ def old_stages(row: dict[str, Any], onto: list[Path], data: list[Path], args: ar
     row["old parse"], graph = timed(lambda: load_sources(ontology=onto, data=[_as_turtle(p) for p in data]))
     row["new parse (in process)"], _ = timed(lambda: load_triples(list(onto) + list(data)))
     row["old SHACL pyshacl"], _ = timed(lambda: validate(graph))
+    from sinorus_kg import jena
+
+    if jena.available() and not args.quick:
+        from sinorus_kg.shacl_fast import validate_graph
+        from sinorus_kg.workgraph import WorkGraph
+
+        work = WorkGraph.load(list(onto) + list(data))
+        row["old SHACL jena (first half of issue 13)"], _ = timed(lambda: validate_graph(work, "jena"))
+        del work
     row["old reason owlrl"], full = timed(lambda: full_graph(graph))
     tbox = load_sources(data=[], ontology=onto)
     shapes = parse_turtle(resources.shapes_file())
@@ -153,6 +192,16 @@ def old_stages(row: dict[str, Any], onto: list[Path], data: list[Path], args: ar
     row["old serialise"], _ = timed(lambda: release_contents(graph, full, catalogue_graph(), tbox, shapes, files,
                                                              data=facts))
     row["old files"] = files
+
+
+def qc_detail(onto: list[Path], data: list[Path]) -> dict[str, float]:
+    """Seconds of each QC query on the build's store (the text decides the plan: see its growth)."""
+    from sinorus_kg.engines import OxigraphEngine
+    from sinorus_kg.qc import qc_queries, run_query
+    from sinorus_kg.workgraph import WorkGraph
+
+    engine = OxigraphEngine(WorkGraph.load(list(onto) + list(data)).store)
+    return {path.stem: timed(lambda p=path: run_query(p, None, engine))[0] for path in qc_queries()}
 
 
 def _as_turtle(path: Path) -> Path:
@@ -190,8 +239,8 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
     # As every engine loads a release: the data in the default graph, the catalogue in its own graph.
     files: list[tuple[Path, str | None]] = [(row["release"] / "sinorus-full.ttl", None),
                                             (row["release"] / "catalogue.ttl", CATALOGUE_GRAPH)]
-    catalogue = Catalogue.load()
-    results: dict[str, dict[str, Any]] = {q: {} for q in catalogue.names()}
+    catalogue = [q for q in Catalogue.load() if not args.only or q.name in args.only]
+    results: dict[str, dict[str, Any]] = {q.name: {} for q in catalogue}
     engines: dict[str, Any] = {}
     row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
     engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
@@ -250,19 +299,13 @@ def _rows(result: Any) -> int:
     return len(result.rows) if result.kind == "select" else len(result.triples)
 
 
-COLD = """
-import sys, time
-import pyoxigraph as ox
-from sinorus_kg.catalogue import Catalogue
-store = ox.Store.read_only(sys.argv[1])
-q = Catalogue.load().get(sys.argv[2])
-list(store.query(q.sparql()))
-"""
-
-
 def cold_query(release: Path, name: str, runs: int) -> tuple[float, float]:
-    """Median wall time of `sinorus-kg query NAME` and of a bare process querying the same store."""
+    """Median wall time of `sinorus-kg query NAME` and of benchmarks/bare_query.py on the same store."""
+    from sinorus_kg.binding import values_block
+    from sinorus_kg.catalogue import Catalogue
     from sinorus_kg.engines import release_graphs
+    from sinorus_kg.namespaces import sparql_prologue
+    from sinorus_kg.resources import queries_dir
     from sinorus_kg.store import open_release_store, store_path
 
     env = {**os.environ, "SINORUS_KG_RELEASE": str(release)}
@@ -275,10 +318,17 @@ def cold_query(release: Path, name: str, runs: int) -> tuple[float, float]:
         path = store_path(files, release / "SHA256SUMS")
     finally:
         del os.environ["SINORUS_KG_RELEASE"]
+    stored = Catalogue.load().get(name)
+    prologue = Path(tempfile.gettempdir()) / f"sinorus-bare-prologue-{os.getpid()}.rq"
+    prologue.write_text(sparql_prologue(), encoding="utf-8")
+    bare = [sys.executable, str(HERE / "bare_query.py"), str(path), str(queries_dir() / f"{name}.rq"),
+            str(prologue)]
+    if stored.bindings():
+        bare.append(values_block(stored.bindings()))
     cli_times, bare_times = [], []
     for _ in range(runs):
         cli_times.append(measured(cli, env=env)[0])
-        bare_times.append(measured([sys.executable, "-c", COLD, str(path), name], env=env)[0])
+        bare_times.append(measured(bare, env=env)[0])
     return statistics.median(cli_times), statistics.median(bare_times)
 
 
@@ -298,7 +348,7 @@ def print_stages(rows: list[dict[str, Any]]) -> None:
     keys = []
     for row in rows:
         for key, value in row.items():
-            if isinstance(value, float) and key not in keys and not key.startswith("load "):
+            if isinstance(value, float) and key not in keys and not key.startswith("load ") and key != "build_cpu":
                 keys.append(key)
     sizes = [r["triples"] for r in rows]
     header = "| stage | " + " | ".join(f"{n:,} triples" for n in sizes)
@@ -308,9 +358,11 @@ def print_stages(rows: list[dict[str, Any]]) -> None:
     for key in keys:
         values = [r.get(key) for r in rows]
         cells = [fmt_s(v) if key != "build_peak" else "" for v in values]
+        key = {"build_wall": "**build, wall (stages below overlap)**"}.get(key, key)
         growth = [exponent(a or 0, b or 0, n1, n2) for a, b, n1, n2 in zip(values, values[1:], sizes, sizes[1:],
                                                                             strict=False)]
         print(f"| {key} | " + " | ".join(cells) + "".join(f" | {g}" for g in growth) + " |")
+    print("| build CPU time (process tree) | " + " | ".join(fmt_s(r.get("build_cpu")) for r in rows) + " |")
     print("| build peak memory (sum of RSS, JVM included) | "
           + " | ".join(f"{r['build_peak'] / 2**20:.0f} MB" for r in rows) + " |")
     print("| full triples | " + " | ".join(f"{r['full']:,}" for r in rows) + " |")
@@ -319,6 +371,22 @@ def print_stages(rows: list[dict[str, Any]]) -> None:
         for name in names:
             print(f"| {label.split()[0]} serialise {name} | "
                   + " | ".join(fmt_s(r.get(label, {}).get(name)) for r in rows) + " |")
+
+
+def print_qc(rows: list[dict[str, Any]]) -> None:
+    names = sorted({name for r in rows for name in r.get("qc", {})})
+    if not names:
+        return
+    sizes = [r["triples"] for r in rows]
+    print("\n## QC queries on the build's store (seconds)\n")
+    print("| QC query | " + " | ".join(f"{n:,}" for n in sizes)
+          + "".join(f" | n^k {a:,}→{b:,}" for a, b in zip(sizes, sizes[1:], strict=False)) + " |")
+    print("|---" * (1 + 2 * len(sizes) - 1) + "|")
+    for name in names:
+        values = [r.get("qc", {}).get(name) for r in rows]
+        growth = [exponent(a or 0, b or 0, n1, n2) for a, b, n1, n2 in zip(values, values[1:], sizes, sizes[1:],
+                                                                            strict=False)]
+        print(f"| {name} | " + " | ".join(fmt_s(v) for v in values) + "".join(f" | {g}" for g in growth) + " |")
 
 
 def print_queries(rows: list[dict[str, Any]], tables: list[dict[str, dict[str, Any]]]) -> None:
@@ -360,11 +428,28 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smoke run: no server, no Jena ARQ, one run")
     parser.add_argument("--keep", type=Path, help="keep the synthetic graphs and builds in this folder")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="with --keep: time the stored queries on the builds kept there (no build, no cold run)")
+    parser.add_argument("--only", nargs="+", metavar="QUERY", help="time only these stored queries")
     args = parser.parse_args()
+    if args.queries_only and args.keep is None:
+        parser.error("--queries-only needs --keep FOLDER (the builds of an earlier run)")
     if args.quick:
         args.runs, args.cold_runs = 1, 1
     root = args.keep or Path(tempfile.mkdtemp(prefix="sinorus-bench-"))
     rows, tables, cold = [], [], []
+    from sinorus_kg import resources
+
+    if args.queries_only:
+        for size in args.sizes:
+            row = kept_build(root / f"n{size}")
+            rows.append(row)
+            print(f"# {row['triples']:,} triples: queries…", file=sys.stderr, flush=True)
+            tables.append(query_table(row, args, root / f"n{size}"))
+        print("## Stored queries")
+        print_queries(rows, tables)
+        return
+    document = cold_query(resources.release_dir(), "relations-established", args.cold_runs)
     try:
         for size in args.sizes:
             folder = root / f"n{size}"
@@ -374,9 +459,13 @@ def main() -> None:
             print(f"# size {size:,}: queries…", file=sys.stderr, flush=True)
             tables.append(query_table(row, args, folder))
             cold.append(cold_query(row["release"], "relations-established", args.cold_runs))
-        print("## Pipeline stages (new = pyoxigraph + rules + Jena SHACL above 50k; old = rdflib, pySHACL, owlrl)\n")
+        print("## Pipeline stages (new: work graph, SHACL as SPARQL on Oxigraph above 20k, rules on lines, direct "
+              "writers; old: rdflib, pySHACL, owlrl, rdflib serialisation)\n")
         print_stages(rows)
-        print("\n## Cold `sinorus-kg query relations-established` vs a bare process on the same store\n")
+        print_qc(rows)
+        print("\n## Cold `sinorus-kg query relations-established` vs benchmarks/bare_query.py on the same store\n")
+        print(f"- the document's release: CLI {document[0] * 1000:.0f} ms, bare {document[1] * 1000:.0f} ms "
+              f"({document[0] / document[1]:.1f}×)")
         for row, (cli, bare) in zip(rows, cold, strict=True):
             print(f"- {row['triples']:,} triples: CLI {cli * 1000:.0f} ms, bare {bare * 1000:.0f} ms "
                   f"({cli / bare:.1f}×)")

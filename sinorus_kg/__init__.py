@@ -1,15 +1,29 @@
 """sinorus-kg: a source-grounded knowledge graph of Soviet/Russian–Chinese relations.
 
 Heavy libraries (rdflib, pyshacl, owlready2) are imported only where they are used, so
-that importing the package and running a stored query on Oxigraph stays fast.
+that importing the package and running a stored query on Oxigraph stays fast; so is
+``KnowledgeGraph`` (its module brings the query sandbox, which stored queries do not use).
 """
+
+from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.engines import QueryResult
 from sinorus_kg.errors import ChecksFailed, InputError, SinorusError
-from sinorus_kg.knowledge_graph import KnowledgeGraph
 from sinorus_kg.namespaces import SR, SRID
 from sinorus_kg.terms import Term
+
+if TYPE_CHECKING:
+    from sinorus_kg.knowledge_graph import KnowledgeGraph
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KnowledgeGraph":
+        from sinorus_kg.knowledge_graph import KnowledgeGraph
+
+        return KnowledgeGraph
+    raise AttributeError(f"module 'sinorus_kg' has no attribute {name!r}")
+
 
 __version__ = "0.2.0"
 

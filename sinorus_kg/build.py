@@ -1,19 +1,26 @@
-"""The build pipeline: load → SHACL → QC → HermiT → OWL 2 RL → write the release.
+"""The build pipeline: load → SHACL → QC (→ HermiT, on request) → OWL 2 RL → write the release.
 
 Every check runs before anything is written, and the release folder is replaced as a
 whole (``atomic_write.replace_directory``), so a failing, interrupted or killed build leaves
 the previous release intact.
 
-The pipeline runs on pyoxigraph terms (parse, QC on an Oxigraph store, the OWL 2 RL rules of
-``rules``, serialisation in ``fast_export``), so that a million triples build in about a
-minute; rdflib, pySHACL and owlrl stay the references the tests compare with. SHACL runs on
-pySHACL for the document and on Jena above ``shacl_fast.AUTO_THRESHOLD`` triples (``validator``).
-The files that do not grow with the data (ontology, shapes, catalogue) keep rdflib's layout.
+The pipeline runs on a ``workgraph.WorkGraph``: exact N-Triples lines for the rules
+(``rules``) and the files (``fast_export``), an Oxigraph store for SHACL and QC. The checks
+are SPARQL that Oxigraph evaluates without Python's lock, so above the document's size they
+run on a thread of their own while the rules and the serialisers use the other core; nothing
+is written until they have passed. rdflib, pySHACL and owlrl stay the references the tests
+compare with. SHACL runs on pySHACL for the document and, above ``shacl_fast.AUTO_THRESHOLD``
+triples, as SPARQL on the store (``sparql_shacl``); ``validator`` chooses. HermiT's consistency
+check is a step of its own (``consistency``), outside the build unless asked for: it costs as
+much as the rest of the document's build. The files that do not grow with the data (ontology,
+shapes, catalogue) keep rdflib's layout.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -47,6 +54,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     file_timings: dict[str, float] = field(default_factory=dict)
+    wall: float = 0.0  # seconds, start to end: the checks overlap the other steps on large graphs
 
 
 @contextmanager
@@ -58,22 +66,23 @@ def _step(result: BuildResult, name: str, progress: Progress | None) -> Iterator
     result.timings[name] = time.perf_counter() - start
 
 
-def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catalogue: Graph, ontology: Graph,
+def release_contents(asserted: Graph | list[bytes], full: Graph | list[bytes], catalogue: Graph, ontology: Graph,
                      shapes: Graph, timings: dict[str, float] | None = None,
-                     data: Graph | list[Any] | None = None) -> dict[str, bytes]:
+                     data: Graph | list[bytes] | None = None) -> dict[str, bytes]:
     """The release's file names and bytes (deterministic). ``asserted``, ``full`` and ``data`` (the
-    facts without the ontology) are rdflib graphs (reference serialiser) or lists of pyoxigraph
-    triples (``fast_export``); ``timings`` receives the seconds each file took."""
-    from sinorus_kg.fast_export import canonical_ntriples, from_ntriples
+    facts without the ontology) are rdflib graphs (reference serialiser) or sorted N-Triples lines
+    (``fast_export``); ``timings`` receives the seconds each file took."""
+    from sinorus_kg.fast_export import canonical_lines, from_ntriples
 
     clock = timings if timings is not None else {}
     sorted_nt: dict[int, bytes] = {}
 
-    def data_file(graph: Graph | list[Any], fmt: str) -> bytes:
+    def data_file(graph: Graph | list[bytes], fmt: str) -> bytes:
         if isinstance(graph, Graph):
             return serialize(graph, fmt)
         if id(graph) not in sorted_nt:
-            sorted_nt[id(graph)] = canonical_ntriples(graph)
+            lines = canonical_lines(graph)
+            sorted_nt[id(graph)] = b"\n".join(lines) + b"\n" if lines else b""
         return from_ntriples(sorted_nt[id(graph)], fmt)
 
     plan: dict[str, Callable[[], bytes]] = {
@@ -82,9 +91,9 @@ def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catal
         SHAPES + EXTENSIONS["ttl"]: lambda: serialize(shapes, "ttl"),
         ASSERTED + EXTENSIONS["nt"]: lambda: data_file(asserted, "nt"),
         ASSERTED + EXTENSIONS["ttl"]: lambda: data_file(asserted, "ttl"),
-        FULL + EXTENSIONS["ttl"]: lambda: data_file(full, "ttl"),
         ASSERTED + EXTENSIONS["jsonld"]: lambda: data_file(asserted, "jsonld"),
         ASSERTED + EXTENSIONS["xml"]: lambda: data_file(asserted, "xml"),
+        FULL + EXTENSIONS["ttl"]: lambda: data_file(full, "ttl"),
         CATALOGUE + EXTENSIONS["ttl"]: lambda: serialize(catalogue, "ttl"),
         RENAMES + EXTENSIONS["ttl"]: lambda: serialize(renames_graph(), "ttl"),
         RENAMES + ".tsv": lambda: renames_file().read_bytes(),
@@ -97,6 +106,8 @@ def release_contents(asserted: Graph | list[Any], full: Graph | list[Any], catal
         start = time.perf_counter()
         files[name] = make()
         clock[name] = time.perf_counter() - start
+        if name == ASSERTED + EXTENSIONS["xml"]:
+            sorted_nt.pop(id(asserted), None)  # the asserted files are done: free their N-Triples
     return with_checksums(files)
 
 
@@ -130,78 +141,56 @@ def _describe(violation: Violation) -> str:
 
 
 def build(out_dir: Path | None = None, *, progress: Progress | None = None,
-          consistency: bool = True, validator: str = "auto", reasoner: str = "rules",
+          consistency: bool = False, validator: str = "auto", reasoner: str = "rules",
           ontology: Sequence[Path] | None = None, data: Sequence[Path] | None = None) -> BuildResult:
     """Run the whole pipeline and write the release to ``out_dir`` (default: the project's).
 
-    ``validator``: auto, pyshacl or jena (``shacl_fast``); ``reasoner``: rules (``rules``, fast)
-    or owlrl (the reference); ``ontology``/``data``: other source files (e.g. a synthetic graph).
+    ``consistency``: also run HermiT (``consistency_check``); ``validator``: auto, pyshacl, sparql or
+    jena (``shacl_fast``); ``reasoner``: rules (``rules``, fast) or owlrl (the reference);
+    ``ontology``/``data``: other source files (e.g. a synthetic graph).
     """
-    import pyoxigraph as ox
-
-    from sinorus_kg.engines import OxigraphEngine
-    from sinorus_kg.loading import load_triples, parse_turtle, source_files
-    from sinorus_kg.qc import run_qc
-    from sinorus_kg.reasoning import check_consistency
+    from sinorus_kg.loading import parse_turtle, source_files
     from sinorus_kg.shacl_fast import choose_validator
-    from sinorus_kg.validation import has_violations, render
+    from sinorus_kg.workgraph import WorkGraph
 
     if reasoner not in REASONERS:
         raise InputError(f"unknown reasoner {reasoner!r} (choose one of: {', '.join(REASONERS)})")
+    began = time.perf_counter()
     result = BuildResult(out_dir or resources.release_dir())
     with _step(result, "load", progress):
-        facts = load_triples(source_files([], data))  # the data alone: the release's data-only file
-        asserted = load_triples(source_files(ontology, [])) + facts
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
-        asserted_count = len(dataset)
-    chosen = choose_validator(validator, len(dataset))
-    reference: Graph | None = None
-    with _step(result, f"validate (SHACL, {chosen})", progress):
-        if chosen == "jena":
-            from sinorus_kg.shacl_fast import validate_jena
+        graph = WorkGraph.load(source_files(ontology, data), data_from=len(source_files(ontology, [])))
+    chosen = choose_validator(validator, len(graph))
+    checks = _Checks(graph, chosen, consistency, result, progress)
+    if chosen == "pyshacl":  # Python all along: nothing to overlap
+        checks.run()
+        checks.raise_failure()
+    else:
+        checks.start()
+    try:
+        with _step(result, f"reason (OWL 2 RL, {reasoner})", progress):
+            if reasoner == "owlrl":
+                derived = _owlrl_lines(graph.ntriples())
+            else:
+                from sinorus_kg.rules import materialise
 
-            report = validate_jena(dataset)
-        else:
-            from sinorus_kg.validation import validate
-
-            reference = _rdflib(asserted)
-            report = validate(reference)
-        if has_violations(report):
-            raise ChecksFailed("SHACL validation failed; the release was not written.\n" + render(report, "text"))
-    with _step(result, "quality checks", progress):
-        store = ox.Store()
-        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in asserted)
-        failures = run_qc(None, engine=OxigraphEngine(store))
-        del store
-        if failures:
-            raise ChecksFailed("quality checks failed; the release was not written.\n"
-                               + "\n".join(_describe(f) for f in failures))
-    if consistency:
-        with _step(result, "consistency (HermiT)", progress):
-            verdict = check_consistency(ox.serialize(asserted, format=ox.RdfFormat.N_TRIPLES) or b"")
-            if not verdict.consistent or verdict.unsatisfiable:
-                raise ChecksFailed(verdict.message or "unsatisfiable classes: " + ", ".join(verdict.unsatisfiable))
-    with _step(result, f"reason (OWL 2 RL, {reasoner})", progress):
-        if reasoner == "owlrl":
-            from sinorus_kg.reasoning import entailments
-
-            graph = reference if reference is not None else _rdflib(asserted)
-            derived = list(ox.parse(entailments(graph).serialize(format="nt", encoding="utf-8"),
-                                    format=ox.RdfFormat.N_TRIPLES))
-        else:
-            from sinorus_kg.rules import materialise
-
-            derived = [ox.Triple(q.subject, q.predicate, q.object) for q in materialise(dataset)]
-        del dataset
-        full = asserted + derived
-    with _step(result, "describe catalogue", progress):
-        catalogue = catalogue_graph()
-    with _step(result, "serialise", progress):
-        tbox = load_sources(data=[], ontology=ontology)
-        shapes = parse_turtle(resources.shapes_file())
-        file_times: dict[str, float] = {}
-        contents = release_contents(asserted, full, catalogue, tbox, shapes, timings=file_times, data=facts)
+                derived = materialise(graph)
+            full = graph.lines + derived
+            full.sort()  # two sorted runs: a merge
+        with _step(result, "describe catalogue", progress):
+            catalogue = catalogue_graph()
+        with _step(result, "serialise", progress):
+            tbox = load_sources(data=[], ontology=ontology)
+            shapes = parse_turtle(resources.shapes_file())
+            file_times: dict[str, float] = {}
+            contents = release_contents(graph.lines, full, catalogue, tbox, shapes, timings=file_times,
+                                        data=graph.data_lines)
+    finally:
+        checks.join()
+    checks.raise_failure()
     result.file_timings = file_times
+    result.counts = {"asserted triples": len(graph), "full triples": len(full),
+                     "catalogue triples": len(catalogue)}
+    del graph, full, derived
     with _step(result, "describe dataset (VoID)", progress):
         contents = with_dataset_description(contents)
     with _step(result, "write", progress):  # the whole set at once: a kill leaves the old or the new release
@@ -209,23 +198,91 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
 
         replace_directory(result.out_dir, contents)
     result.files = [result.out_dir / name for name in contents]
-    result.counts = {"asserted triples": asserted_count, "full triples": asserted_count + len(derived),
-                     "catalogue triples": len(catalogue)}
+    result.wall = time.perf_counter() - began
     return result
 
 
-REASONERS = ("rules", "owlrl")
+class _Checks:
+    """SHACL, QC and (on request) HermiT over the work graph, here or on a thread of their own;
+    a failure is kept for ``raise_failure``."""
+
+    def __init__(self, graph: Any, validator: str, consistency: bool, result: BuildResult,
+                 progress: Progress | None):
+        self.graph, self.validator, self.consistency = graph, validator, consistency
+        self.result, self.progress = result, progress
+        self.failure: BaseException | None = None
+        self.thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        try:
+            self._checks()
+        except BaseException as exc:  # handed to the main thread
+            self.failure = exc
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self.run, name="build-checks", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def raise_failure(self) -> None:
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
+
+    def _checks(self) -> None:
+        from sinorus_kg.engines import OxigraphEngine
+        from sinorus_kg.qc import run_qc
+        from sinorus_kg.shacl_fast import validate_graph
+        from sinorus_kg.validation import has_violations, render
+
+        with _step(self.result, f"validate (SHACL, {self.validator})", self.progress):
+            report = validate_graph(self.graph, self.validator)
+            if has_violations(report):
+                raise ChecksFailed("SHACL validation failed; the release was not written.\n" + render(report, "text"))
+        with _step(self.result, "quality checks", self.progress):
+            failures = run_qc(None, engine=OxigraphEngine(self.graph.store))
+            if failures:
+                raise ChecksFailed("quality checks failed; the release was not written.\n"
+                                   + "\n".join(_describe(f) for f in failures))
+        if self.consistency:
+            with _step(self.result, "consistency (HermiT)", self.progress):
+                consistency_check(self.graph.ntriples())
 
 
-def _rdflib(triples: list[Any]) -> Graph:
-    """An rdflib graph of pyoxigraph triples, for the reference tools (pySHACL, owlrl) at small sizes."""
+def consistency_check(ntriples: bytes) -> None:
+    """HermiT on the asserted graph (N-Triples): ChecksFailed when inconsistent or a class is unsatisfiable."""
+    from sinorus_kg.reasoning import check_consistency
+
+    verdict = check_consistency(ntriples)
+    if not verdict.consistent or verdict.unsatisfiable:
+        raise ChecksFailed(verdict.message or "unsatisfiable classes: " + ", ".join(verdict.unsatisfiable))
+
+
+def _owlrl_lines(ntriples: bytes) -> list[bytes]:
+    """owlrl's filtered entailments (the reference) as sorted N-Triples lines, as pyoxigraph writes them."""
     import pyoxigraph as ox
 
     from sinorus_kg.loading import new_graph
+    from sinorus_kg.reasoning import entailments
 
+    # rdflib names blank nodes afresh: they go through it as IRIs, and come back under their names.
+    skolem = _BLANK.sub(lambda m: m.group(1) + b"<" + _SKOLEM + m.group(2) + b">", ntriples)
     graph = new_graph()
-    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
-    return graph
+    graph.parse(data=skolem, format="nt")
+    found = entailments(graph).serialize(format="nt", encoding="utf-8")
+    data = ox.serialize(ox.parse(found, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES) or b""
+    data = re.sub(rb"<" + re.escape(_SKOLEM) + rb"([^>]*)>", rb"_:\1", data)
+    return sorted(set(data.splitlines()) - set(ntriples.splitlines()) - {b""})
+
+
+_SKOLEM = b"urn:x-sinorus:blank:"
+_BLANK = re.compile(rb"(^|(?<= ))_:([^ ]+)(?= (?:<|_:|\.$|\"))", re.MULTILINE)
+
+
+REASONERS = ("rules", "owlrl")
 
 
 def load_sources(data: Sequence[Path] | None = None, ontology: Sequence[Path] | None = None) -> Graph:

@@ -7,15 +7,12 @@ imports neither rdflib nor pyoxigraph, so listing and parsing stay cheap.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -29,7 +26,6 @@ if TYPE_CHECKING:
 PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
 @dataclass(frozen=True)
@@ -118,6 +114,18 @@ class StoredQuery:
         known = ", ".join(p.name for p in self.params) or "none"
         raise InputError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
+    def run(self, engine: Any, values: Mapping[str, object] | None = None, max_rows: int | None = None) -> Any:
+        """Run on ``engine`` (``engines.Engine``): ``values`` (strings, ints, dates) are typed and bound
+        as RDF terms, and an IRI given for a parameter declared with a class must name an instance of
+        that class. The one way stored queries run (``KnowledgeGraph.query`` and the cold ``query``
+        command)."""
+        bindings = self.bindings(values)
+        given = set(values or {})
+        for param in self.params:  # the catalogue's own defaults are checked by the tests, once
+            if param.name in bindings and param.name in given:
+                param.check_class(engine, bindings[param.name])
+        return engine.run(self.sparql(), bindings, max_rows=max_rows)
+
     def bindings(self, values: Mapping[str, object] | None = None) -> dict[str, Term]:
         """Typed RDF terms for the given raw values plus defaults; optional params may stay unbound."""
         values = dict(values or {})
@@ -145,11 +153,10 @@ def parse_query_file(path: Path) -> StoredQuery:
         if not match:
             continue
         key, value = match.group("key"), match.group("value")
-        try:
-            structured = key in ("tags", "params", "paragraphs")
-            meta[key] = yaml.load(value, Loader=_YAML_LOADER) if structured else value.strip()
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}:{number}: cannot read the #+ {key} header: {exc}") from None
+        if key in ("tags", "params", "paragraphs"):
+            meta[key] = _yaml(path, number, key, value)
+        else:
+            meta[key] = value.strip()
     params = tuple(_param(path, name, spec) for name, spec in (meta.get("params") or {}).items())
     return StoredQuery(
         name=path.stem,
@@ -163,6 +170,87 @@ def parse_query_file(path: Path) -> StoredQuery:
         paragraphs=tuple(int(p) for p in meta.get("paragraphs") or ()),
         metadata=meta,
     )
+
+
+def _yaml(path: Path, number: int, key: str, value: str) -> Any:
+    """A structured header value: YAML flow collections. The usual ones (plain words, quoted strings,
+    integers) are read here; anything else goes to PyYAML, whose import alone costs a cold query
+    ~10 ms — a test holds the two readings equal on every stored query."""
+    found = read_flow(value)
+    if found is not _UNSURE:
+        return found
+    import yaml
+
+    try:
+        return yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when available
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}:{number}: cannot read the #+ {key} header: {exc}") from None
+
+
+_UNSURE = object()
+_FLOW_TOKEN = re.compile(r'\s*(?:(?P<punct>[\[\]{},])|"(?P<dq>(?:[^"\\]|\\["\\/])*)"|\'(?P<sq>(?:[^\']|\'\')*)\'|'
+                         r"(?P<plain>[A-Za-z_][A-Za-z0-9_.\-/]*(?::[A-Za-z0-9_.\-/]+)*(?: [A-Za-z_][A-Za-z0-9_.\-/]*)*)"
+                         r"|(?P<int>-?[0-9]+)(?![0-9A-Za-z_.:\-])|(?P<colon>:(?= )))")
+# Plain words PyYAML (YAML 1.1) reads as something other than a string: leave those to it.
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def read_flow(text: str) -> Any:
+    """A YAML flow collection or scalar of the simple kinds, or ``_UNSURE``."""
+    tokens: list[tuple[str, Any]] = []
+    at, text = 0, text.strip()
+    while at < len(text):
+        match = _FLOW_TOKEN.match(text, at)
+        if match is None or match.end() == at:
+            return _UNSURE
+        at = match.end()
+        kind = match.lastgroup
+        value = match.group(kind or "")
+        if kind == "plain" and value.lower() in _YAML_WORDS - {"true", "false"}:
+            return _UNSURE
+        if kind == "dq":
+            value = value.replace('\\"', '"').replace("\\/", "/").replace("\\\\", "\\")
+        elif kind == "sq":
+            value = value.replace("''", "'")
+        elif kind == "int":
+            value = int(value)
+        elif kind == "plain" and value.lower() in ("true", "false"):
+            kind, value = "bool", value.lower() == "true"
+        tokens.append((kind or "", value))
+    try:
+        found, end = _flow_value(tokens, 0)
+    except (IndexError, ValueError):
+        return _UNSURE
+    return found if end == len(tokens) else _UNSURE
+
+
+def _flow_value(tokens: list[tuple[str, Any]], at: int) -> tuple[Any, int]:
+    kind, value = tokens[at]
+    if kind != "punct":
+        if kind == "colon":
+            raise ValueError("a colon where a value was expected")
+        return value, at + 1
+    if value == "[":
+        items: list[Any] = []
+        at += 1
+        while tokens[at] != ("punct", "]"):
+            item, at = _flow_value(tokens, at)
+            items.append(item)
+            if tokens[at] == ("punct", ","):
+                at += 1
+        return items, at + 1
+    if value == "{":
+        mapping: dict[Any, Any] = {}
+        at += 1
+        while tokens[at] != ("punct", "}"):
+            name, at = _flow_value(tokens, at)
+            if tokens[at][0] != "colon" or not isinstance(name, str) or name in mapping:
+                raise ValueError("a mapping key without a value")
+            mapping[name], at = _flow_value(tokens, at + 1)
+            if tokens[at] == ("punct", ","):
+                at += 1
+        return mapping, at + 1
+    raise ValueError(f"unexpected {value!r}")
 
 
 def _param(path: Path, name: str, spec: Any) -> Param:
@@ -209,6 +297,8 @@ class Catalogue:
     def get(self, name: str) -> StoredQuery:
         """The named query; an unknown name is an InputError suggesting the closest names."""
         if name not in self._paths:
+            import difflib  # only for the message: ~20 ms a cold query need not pay
+
             close = difflib.get_close_matches(name, self._paths, n=3, cutoff=0.4)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)")

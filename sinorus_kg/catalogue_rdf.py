@@ -77,7 +77,7 @@ def catalogue_graph(queries: Iterable[tuple[str, str, dict[str, Any]]]) -> Graph
         graph.add((paragraph, RDF.type, NIF.Paragraph))
         graph.add((paragraph, RDFS.label, Literal(f"Paragraph {number} of the source document", lang="en")))
         graph.add((paragraph, DCTERMS.isPartOf, SOURCE))
-        graph.add((paragraph, SCHEMA.position, Literal(number, datatype=XSD.positiveInteger)))
+        graph.add((paragraph, SCHEMA.position, Literal(number, datatype=XSD.integer)))
     return graph
 
 

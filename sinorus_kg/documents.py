@@ -138,7 +138,7 @@ def sentences_turtle(document: SourceDocument = PROJECT_DOCUMENT, path: Path | N
         f"    dcterms:title {_turtle_string(document.title)}@en ;",
         f"    dcterms:identifier {_turtle_string(document.file)} ;",
         '    dcterms:format "text/plain; charset=utf-8" ;',
-        f'    sr:sentenceCount "{len(sentences)}"^^xsd:nonNegativeInteger ;',
+        f'    sr:sentenceCount "{len(sentences)}"^^xsd:integer ;',
         f"    sr:sha256 {_turtle_string(document.sha256(path))} .",
         "",
     ]
@@ -146,9 +146,9 @@ def sentences_turtle(document: SourceDocument = PROJECT_DOCUMENT, path: Path | N
         lines += [
             f"sentence:{document.slug}-s{s.index:02d} a sr:Sentence ;",
             f"    rdfs:label {_turtle_string(f'{document.title}, sentence {s.index}')}@en ;",
-            f'    sr:sentenceIndex "{s.index}"^^xsd:positiveInteger ;',
-            f'    sr:beginOffset "{s.begin}"^^xsd:nonNegativeInteger ;',
-            f'    sr:endOffset "{s.end}"^^xsd:nonNegativeInteger ;',
+            f'    sr:sentenceIndex "{s.index}"^^xsd:integer ;',
+            f'    sr:beginOffset "{s.begin}"^^xsd:integer ;',
+            f'    sr:endOffset "{s.end}"^^xsd:integer ;',
             f"    sr:text {_turtle_string(s.text)} ;",
             f"    dcterms:isPartOf {doc} ;",
             f"    prov:wasDerivedFrom {doc} .",

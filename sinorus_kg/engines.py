@@ -150,7 +150,7 @@ def _truncate(rows: Iterable[Any], max_rows: int | None, max_bytes: int | None =
 
 class OxigraphEngine:
     """Embedded Oxigraph. Parameters are bound as a VALUES row of validated, escaped terms first in
-    the WHERE group (as on an endpoint, ``remote.bind_values``): pyoxigraph's ``substitutions``
+    the WHERE group (as on an endpoint, ``binding.bind_values``): pyoxigraph's ``substitutions``
     do not narrow the search, and a VALUES row was 26–242× faster at a million triples on
     queries such as ``events-at-place``. ``binding="substitutions"`` keeps the old way (benchmarks)."""
 
@@ -198,7 +198,7 @@ class OxigraphEngine:
 
         subs = {}
         if bindings and self.binding == "values":
-            from sinorus_kg.remote import bind_values
+            from sinorus_kg.binding import bind_values
 
             sparql = bind_values(sparql, bindings)
         elif bindings:

@@ -57,12 +57,8 @@ class KnowledgeGraph:
               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
         """Run a stored query; ``params`` (strings, ints, dates) are typed and bound as RDF terms,
         and an IRI declared with a class must name an instance of that class."""
-        stored = self.catalogue.get(name)
-        bindings = stored.bindings(params)
-        for param in stored.params:
-            if param.name in bindings:
-                param.check_class(self.engine, bindings[param.name])
-        return self.engine.run(stored.sparql(), bindings, max_rows=max_rows)
+        result: QueryResult = self.catalogue.get(name).run(self.engine, params, max_rows=max_rows)
+        return result
 
     def records(self, name: str, **params: object) -> list[dict[str, Any]]:
         """A stored query's rows as dicts of typed Python values (int, date, bool, str)."""
@@ -116,34 +112,29 @@ class KnowledgeGraph:
     @staticmethod
     def validate(validator: str = "auto") -> Any:
         """SHACL over the sources (asserted data + ontology): a ``validation.ValidationReport``.
-        ``validator``: auto (pySHACL, or Jena above ``shacl_fast.AUTO_THRESHOLD`` triples), pyshacl, jena."""
-        import pyoxigraph as ox
+        ``validator``: auto (pySHACL, or SPARQL on Oxigraph above ``shacl_fast.AUTO_THRESHOLD``
+        triples), pyshacl, sparql, jena."""
+        from sinorus_kg.loading import source_files
+        from sinorus_kg.shacl_fast import validate_graph
+        from sinorus_kg.workgraph import WorkGraph
 
-        from sinorus_kg.loading import load_sources, load_triples, source_files
-        from sinorus_kg.shacl_fast import choose_validator, validate_jena
-
-        triples = load_triples(source_files())
-        if choose_validator(validator, len(triples)) == "jena":
-            return validate_jena(ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples))
-        from sinorus_kg.validation import validate
-
-        return validate(load_sources())
+        return validate_graph(WorkGraph.load(source_files()), validator)
 
     @staticmethod
     def export(fmt: str = "ttl", full: bool = False) -> bytes:
         """The sources (ontology + data; ``full`` adds the OWL 2 RL entailments) as deterministic
         bytes, written as the release writes them (``fast_export``)."""
-        import pyoxigraph as ox
-
-        from sinorus_kg.fast_export import serialize_triples
-        from sinorus_kg.loading import load_triples, source_files
+        from sinorus_kg.errors import InputError
+        from sinorus_kg.fast_export import FAST_FORMATS, canonical_lines, from_ntriples
+        from sinorus_kg.loading import source_files
         from sinorus_kg.rules import materialise
+        from sinorus_kg.workgraph import WorkGraph
 
-        triples = load_triples(source_files())
-        if full:
-            dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-            triples += [ox.Triple(q.subject, q.predicate, q.object) for q in materialise(dataset)]
-        return serialize_triples(triples, fmt)
+        if fmt not in FAST_FORMATS:
+            raise InputError(f"unknown export format {fmt!r} (choose one of: {', '.join(FAST_FORMATS)})")
+        graph = WorkGraph.load(source_files())
+        lines = sorted(graph.lines + materialise(graph)) if full else graph.lines
+        return from_ntriples(b"\n".join(canonical_lines(lines)) + b"\n", fmt)
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         return self.engine.labels(iris)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -37,6 +36,8 @@ class Term:
             if self.datatype in _INTEGERS:
                 return int(self.value)
             if self.datatype == _XSD + "decimal":
+                from decimal import Decimal  # here: its import is a cost every cold query would pay
+
                 return Decimal(self.value)
             if self.datatype in (_XSD + "double", _XSD + "float"):
                 return float(self.value)

@@ -146,6 +146,42 @@ def test_engines_agree(engines: dict[str, Engine], name: str) -> None:
         assert answers[0] == answers[1], name
 
 
+def _typed(term: Term | None) -> tuple[str, str | None, str | None] | None:
+    return None if term is None or term.kind != "literal" else (term.value, term.datatype, term.lang)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_engines_agree_on_datatypes(engines: dict[str, Engine], name: str) -> None:
+    """Every literal a stored query answers has the same datatype and language on both engines
+    (test_engines_agree compares values only). An Oxigraph store keeps a literal's value: it reads
+    xsd:positiveInteger or xsd:nonNegativeInteger as xsd:integer, so the data uses xsd:integer."""
+    q = CATALOGUE.get(name)
+    for case in golden_cases(name) or [{"params": {}}]:
+        answers = []
+        for engine in engines.values():
+            result = run(engine, q, case.get("params", {}))
+            answers.append(Counter(tuple(_typed(t) for t in row) for row in result.rows)
+                           + Counter(tuple(_typed(t) for t in triple) for triple in result.triples))
+        assert answers[0] == answers[1], name
+
+
+DATATYPES = """SELECT DISTINCT ?p (DATATYPE(?o) AS ?datatype) WHERE {
+  { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } FILTER(isLiteral(?o)) }"""
+
+
+def test_datatype_answers_agree_on_the_release() -> None:
+    """DATATYPE() of every literal of the shipped release (data and catalogue graph) answers alike on
+    the default engine (an Oxigraph store) and on rdflib, the reference."""
+    from sinorus_kg.engines import open_release
+
+    found = {name: {(row[0].value, row[1].value) for row in open_release(name).run(DATATYPES).rows
+                    if row[0] is not None and row[1] is not None}
+             for name in ("rdflib", "oxigraph")}
+    assert found["oxigraph"] == found["rdflib"]
+    assert ("https://w3id.org/sinorus/ontology#sentenceIndex", "http://www.w3.org/2001/XMLSchema#integer") \
+        in found["oxigraph"]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_label_columns_are_not_all_empty(engines: dict[str, Engine], name: str) -> None:
     """A ``…Label`` column that is empty on every row means a query reads the wrong label property."""
@@ -181,3 +217,44 @@ def test_queries_about_people_answer_the_same_on_the_asserted_release(
         on_full, on_asserted = (run(engine, q, case.get("params", {})) for engine in (engines["oxigraph"], asserted))
         assert (on_asserted.columns, Counter(on_asserted.rows), on_asserted.boolean) == \
             (on_full.columns, Counter(on_full.rows), on_full.boolean), f"{name} {case.get('params', {})}"
+
+
+def test_headers_read_without_pyyaml_as_pyyaml_reads_them() -> None:
+    """The cold query path reads the usual flow collections itself (PyYAML's import costs ~10 ms);
+    on every stored query it must read what PyYAML reads, and leave anything unusual to PyYAML."""
+    import re
+
+    import yaml
+
+    from sinorus_kg.catalogue import _UNSURE, read_flow
+    from sinorus_kg.resources import queries_dir
+
+    seen = 0
+    for path in sorted(queries_dir().glob("**/*.rq")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = re.match(r"^#\+\s*(tags|params|paragraphs)\s*:\s*(.*)$", line)
+            if match:
+                found = read_flow(match.group(2))
+                assert found is not _UNSURE, (path.name, match.group(2))
+                assert repr(found) == repr(yaml.safe_load(match.group(2))), path.name
+                seen += 1
+    assert seen > 50
+    for unusual in ("{a: yes}", "{a: 1.5}", "{a: 2014-01-01}", "{a: 0x1F}", "{a: ~}", "{a:b}", "{a: 3:30}"):
+        assert read_flow(unusual) is _UNSURE, unusual
+
+
+def test_every_default_iri_is_of_its_declared_class() -> None:
+    """A stored query checks the class of an IRI the user gives, not of its own defaults (a cold
+    query would pay an ASK per parameter): the defaults are checked here, once."""
+    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.engines import open_engine
+
+    engine = open_engine("oxigraph")
+    checked = 0
+    for stored in Catalogue.load():
+        bindings = stored.bindings()
+        for param in stored.params:
+            if param.type == "iri" and param.cls and param.name in bindings:
+                param.check_class(engine, bindings[param.name])
+                checked += 1
+    assert checked > 10

@@ -81,3 +81,63 @@ def test_syntax_error_names_file_and_line(tmp_path) -> None:  # type: ignore[no-
     bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \"open .\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"bad\.ttl: line 3: Turtle syntax error"):
         load_triples([bad])
+
+
+EDGE = """@prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:b ex:n 3, -4, +5, 1.5, .5, 1e3, 1.E-2, "1."^^xsd:decimal, "abc"^^xsd:integer, true, "1"^^xsd:boolean,
+    "2014-05-20"^^xsd:date, "x"^^ex:dt, "y"^^<urn:dt> , <http://example.org/> ;
+    ex:text "line\\nbreak \\"quoted\\" tab\\t bs\\\\ ctl\\u0001 del\\u007f é \\U0001F600" .
+rdf:type a rdf:Property ; ex:p rdf:type . ex:q rdf:type rdf:type .
+<http://example.org/a.b.> ex:p <http://example.org/-x>, <http://example.org/_x>, <http://example.org/1x>,
+  <http://example.org/x%2Fy>, <http://example.org/x~y>, <http://example.org/é·x>, <http://example.org/x:y>,
+  <http://example.org/.x>, <http://example.org/x/y?z#w>, <https://w3id.org/sinorus/id/person/xi>,
+  <https://w3id.org/sinorus/id/zzz/q>, <http://other.example/p#q> .
+"""
+
+
+@pytest.mark.parametrize("source", ["sample", "edge", "project", "synthetic", "empty"])
+def test_direct_writers_write_the_reference_bytes(source: str, asserted_graph: Graph) -> None:
+    """Turtle and JSON-LD are written straight from N-Triples lines; pyoxigraph (Turtle, expanded
+    JSON-LD through ``json``) is the reference they must equal byte for byte."""
+    from sinorus_kg.fast_export import (
+        canonical_ntriples,
+        jsonld_from_ntriples,
+        jsonld_reference,
+        turtle_from_ntriples,
+        turtle_reference,
+    )
+    from sinorus_kg.synthetic import synthetic
+
+    if source == "synthetic":
+        graph = synthetic(3_000, seed=5)
+        triples = graph.ontology + graph.data
+    elif source == "project":
+        triples = load_triples(resources.ontology_files() + resources.data_files())
+    else:
+        text = {"sample": SAMPLE, "edge": EDGE, "empty": ""}[source]
+        triples = list(ox.parse(text, format=ox.RdfFormat.TURTLE))
+    nt = canonical_ntriples(triples)
+    assert turtle_from_ntriples(nt) == turtle_reference(nt)
+    assert jsonld_from_ntriples(nt) == jsonld_reference(nt)
+
+
+@pytest.mark.parametrize(("suffix", "text", "refused"), [
+    (".nt", "<http://e/o> <http://www.w3.org/2002/07/owl#imports> <http://e/other> .\n", True),
+    (".nt", "<file:///etc/passwd> <http://e/p> <http://e/o> .\n", True),
+    (".nt", '<http://e/s> <http://e/p> "see <file:///tmp/x> and <http://www.w3.org/2002/07/owl#imports>" .\n', False),
+    (".ttl", "<http://e/o> <http://www.w3.org/2002/07/owl#imports> <http://e/other> .\n", True),
+    (".ttl", '<http://e/s> <http://e/p> "<FILE:x>" .\n', False),
+])
+def test_exact_loader_refuses_what_the_source_check_refuses(tmp_path, suffix: str, text: str,  # type: ignore[no-untyped-def]
+                                                            refused: bool) -> None:
+    """load_ntriples searches its bytes instead of parsing twice, with the same refusals (issue 9)."""
+    from sinorus_kg.loading import load_ntriples
+
+    source = tmp_path / f"source{suffix}"
+    source.write_text(text, encoding="utf-8")
+    if refused:
+        with pytest.raises(InputError, match=r"source\.(nt|ttl).*(refused|owl:imports)"):
+            load_ntriples([source])
+    else:
+        assert load_ntriples([source]).count(b"\n") == 1

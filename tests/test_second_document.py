@@ -36,7 +36,7 @@ def test_its_sentences_are_scoped_to_it() -> None:
     assert NOTE.iri == "https://w3id.org/sinorus/id/document/note"
     assert NOTE.sentence_iri(2) == "https://w3id.org/sinorus/id/sentence/note-s02"
     assert NOTE.sentence_iri(2) != PROJECT_DOCUMENT.sentence_iri(2)
-    assert 'sr:sentenceCount "2"^^xsd:nonNegativeInteger' in sentences_turtle(NOTE)
+    assert 'sr:sentenceCount "2"^^xsd:integer' in sentences_turtle(NOTE)
 
 
 def test_it_validates_with_the_project_shapes_beside_the_project_data(asserted_graph: Graph) -> None:

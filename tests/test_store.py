@@ -57,12 +57,19 @@ def test_open_release_reads_the_store_and_reuses_it(cache: Path) -> None:
 
 
 def test_its_name_changes_with_the_release_and_with_the_graphs(tmp_path: Path) -> None:
+    """Named by the checksums SHA256SUMS lists for the files it holds (read, not recomputed) and by
+    the graph each went into."""
     sums = tmp_path / "SHA256SUMS"
     sums.write_bytes(SUMS.read_bytes())
     name = store_path(release_graphs(), sums)
     assert store_path(release_graphs(), sums) == name
-    sums.write_bytes(SUMS.read_bytes().replace(b"catalogue.ttl", b"catalogue.ttl\n" + b"0" * 64 + b"  another.ttl"))
-    assert store_path(release_graphs(), sums) != name  # another release
+    listed = SUMS.read_text(encoding="utf-8")
+    full_sum = next(line.split()[0] for line in listed.splitlines() if line.endswith("  sinorus-full.ttl"))
+    sums.write_text(listed.replace(full_sum, "0" * 64), encoding="utf-8")
+    assert store_path(release_graphs(), sums) != name  # another release: a loaded file changed
+    sums.write_text(listed.replace("catalogue.ttl\n", "catalogue.ttl\n" + "0" * 64 + "  another.ttl\n"),
+                    encoding="utf-8")
+    assert store_path(release_graphs(), sums) == name  # a file the store does not hold: the same store
     sums.write_bytes(SUMS.read_bytes())
     everything_in_default = [path for path, _ in release_graphs()]
     assert store_path(everything_in_default, sums) != name  # the same files laid out otherwise
