@@ -70,4 +70,4 @@ bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stor
 	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
