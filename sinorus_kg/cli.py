@@ -183,7 +183,7 @@ def queries(
     from sinorus_kg.terminal_table import WIDE, render_table, terminal_width
 
     width = terminal_width()
-    sys.stdout.write(render_table(*listing_table(chosen, wide=width >= WIDE), width=width))
+    sys.stdout.write(render_table(*listing_table(chosen, wide=width >= WIDE), width=width, whole_names=False))
 
 
 @app.command()

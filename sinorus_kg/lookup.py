@@ -78,9 +78,14 @@ class Found:
     kinds: list[str]
 
 
+# Nodes that only carry another's name ("Time of: …", "Xi Jinping as …, in: …"): left out of `find`.
+DERIVED = (SRID + "timespan/", SRID + "participation/")
+
+
 def find(engine: Engine, text: str, limit: int = 50) -> list[Found]:
-    """``search`` with each hit's English label and most specific classes (as prefixed names)."""
-    hits = search(engine, text, limit)
+    """``search`` with each hit's English label and most specific classes (as prefixed names), without
+    the time spans and participations whose labels only repeat their event's or holding's name."""
+    hits = [h for h in search(engine, text, limit * 4) if not h.iri.startswith(DERIVED)][:limit]
     labels = engine.labels([h.iri for h in hits])
     return [Found(shorten(h.iri), h.iri, labels.get(h.iri, h.label), h.label, h.lang,
                   [shorten(k) for k in kinds(engine, h.iri)]) for h in hits]

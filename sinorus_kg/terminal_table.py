@@ -2,7 +2,8 @@
 
 The width is the terminal's (``COLUMNS`` when set, as ``shutil`` reads it; 160 when the output
 is not a terminal). Text wraps at spaces; what reads as one value — a date, a number, a
-prefixed name such as ``person:sergey-lavrov``, a column header — is never split across lines.
+prefixed name such as ``person:sergey-lavrov`` (copied into the next ``--param``), a column
+header — is never split across lines.
 When the columns cannot all fit with their values whole, each row is printed as a record
 (``column: value`` lines, as ``psql``'s expanded mode does), rather than a table of slivers.
 """
@@ -21,6 +22,7 @@ ATOM_MAX = 32  # a space-free token up to this long is kept whole (prefixed name
 READABLE = 16  # a column narrower than this (and than its text) reads badly: print records instead
 CAPS = (ATOM_MAX, 20, 14, 10, 0)  # when the columns do not fit, fold tokens longer than these, in turn
 _DATE = re.compile(r"^-?\d{4}(-\d{2}(-\d{2})?)?[,;.]?$")
+_NAME = re.compile(r"^[a-z][\w-]*:[\w.-]+$")  # a prefixed name: what a --param takes, so copied whole
 _NUMBER = re.compile(r"^[-+]?\d[\d.,]{0,11}$")
 _BORDER = 3  # "│ " before each column and " " after it; one more "│" closes the row
 
@@ -30,31 +32,34 @@ def terminal_width() -> int:
     return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
 
 
-def _atom(cell: str, cap: int) -> int:
-    """The longest part of ``cell`` that must stay on one line: dates and numbers always, other
-    space-free tokens (words, names, identifiers) up to ``cap`` characters."""
+def _atom(cell: str, cap: int, names: bool = True) -> int:
+    """The longest part of ``cell`` that must stay on one line: dates, numbers and prefixed names
+    always, other space-free tokens (words, IRIs) up to ``cap`` characters."""
     longest = 0
     for token in cell.split():
-        if _DATE.match(token) or _NUMBER.match(token) or len(token) <= cap:
+        if _DATE.match(token) or _NUMBER.match(token) or (names and _NAME.match(token)) or len(token) <= cap:
             longest = max(longest, len(token))
     return longest
 
 
-def _needed(columns: Sequence[str], rows: Sequence[Sequence[str]], cap: int) -> list[int]:
+def _needed(columns: Sequence[str], rows: Sequence[Sequence[str]], cap: int, names: bool = True) -> list[int]:
     """Each column's narrowest width: its header and its atoms; the first column (the row's key,
     e.g. a query's name) keeps its names whole up to ``ATOM_MAX`` whatever ``cap``."""
-    return [max([len(header), *(_atom(row[i], ATOM_MAX if i == 0 else cap) for row in rows)])
+    return [max([len(header), *(_atom(row[i], ATOM_MAX if i == 0 else cap, names) for row in rows)])
             for i, header in enumerate(columns)]
 
 
-def render_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+def render_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None,
+                 whole_names: bool = True) -> str:
     """A boxed table of ``rows`` no wider than ``width`` (default: the terminal's), or records when
-    the columns cannot fit with their values whole, or some column would be too narrow to read."""
+    the columns cannot fit with their values whole, or some column would be too narrow to read.
+    ``whole_names=False`` lets prefixed names after the first column fold like words (a listing
+    whose names are examples, not the answer to copy)."""
     width = width or terminal_width()
     room = width - _BORDER * len(columns) - 1
     natural = _natural(columns, rows)
     for cap in CAPS:  # long identifiers may fold at the end of a line first, then long words; dates never
-        needed = _needed(columns, rows, cap)
+        needed = _needed(columns, rows, cap, whole_names)
         if sum(needed) > room:
             continue
         widths = _widths(natural, needed, room)

@@ -150,3 +150,20 @@ def test_an_edited_source_makes_the_release_stale(tmp_path: Path) -> None:
     (release / FILE_NAME).write_bytes(source_checksums(root))  # a release built from the edited copy…
     warning = stale_release(release)  # …against the tree as it is
     assert warning is not None and "older than its sources" in warning and "data/persons.ttl" in warning
+
+
+@pytest.mark.parametrize("columns", [80, 120, 160])
+@pytest.mark.parametrize("query", ["events-of-person", "relations-established", "participants-of-event"])
+def test_every_identifier_in_a_table_can_be_copied_whole(query: str, columns: int) -> None:
+    import csv
+    import io
+
+    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.namespaces import shorten
+
+    params = {p.name for p in Catalogue.load().get(query).params}  # echoed inputs are left out of tables
+    header, *rows = list(csv.reader(io.StringIO(invoke("query", query, "--format", "csv").output)))
+    names = {shorten(v) for row in rows for column, v in zip(header, row, strict=True)
+             if column not in params and v.startswith("https://w3id.org/sinorus/id/")}
+    table = invoke("query", query, columns=columns).output
+    assert names and [name for name in names if name not in table] == []
