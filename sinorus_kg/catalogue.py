@@ -58,6 +58,9 @@ class Param:
         text = raw.strip()
         try:
             if self.type == "iri":
+                if not text:
+                    raise InputError(f"parameter {self.name!r} is empty: give a prefixed name such as "
+                                     f"{self.example_name()}, or a name to look up")
                 if resolve is not None and not _looks_like_iri(text):
                     return resolve(self, text)
                 return Term.iri(expand(text))
