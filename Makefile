@@ -35,6 +35,7 @@ jena: ## Install Apache Jena (Debian libapache-jena-java: SHACL for large graphs
 run: $(BIN)/.run-installed java ## Set up, build + validate + export the release, show a stored query
 	$(BIN)/sinorus-kg build -v
 	$(BIN)/sinorus-kg query $(QUERY)
+	@echo "next: $(BIN)/sinorus-kg queries (no activation needed; the README's quick start has a first session)"
 
 test: $(BIN)/.dev-installed java jena lint typecheck pytest ## Set up and run ruff, mypy and pytest
 
