@@ -10,11 +10,12 @@ project's own query text runs here; a user's text is bound as a literal.
 from __future__ import annotations
 
 import difflib
+import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sinorus_kg.errors import InputError
-from sinorus_kg.namespaces import SR, SRID, shorten
+from sinorus_kg.namespaces import SR, SRID, expand, shorten
 from sinorus_kg.terms import Term
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def resolve(engine: Engine, param: Param, text: str) -> Term:
     if len(exact) == 1:
         return Term.iri(exact[0])
     kind = param.cls or "resource"
-    find = f"find one with `sinorus-kg search {_quoted(text)}`"
+    find = f"find one with `sinorus-kg search {shlex.quote(text)}`"
     if len(set(exact)) > 1:
         raise InputError(f"parameter {param.name!r}: {text!r} names more than one {kind}: {_named(engine, exact)}; "
                          "pass the prefixed name of the one you mean")
@@ -145,27 +146,13 @@ def not_an_instance(engine: Engine, param: Param, term: Term) -> InputError:
     """The error for an IRI that is not an instance of the parameter's class, with the closest ones."""
     cls = _expanded(param.cls)
     close = closest(engine, cls, term.value) if cls else []
-    hint = f"; did you mean {_named(engine, [_full(c) for c in close])}?" if close else (
+    hint = f"; did you mean {_named(engine, [expand(c) for c in close])}?" if close else (
         " (`sinorus-kg search NAME` finds identifiers by name)")
     return InputError(f"parameter {param.name!r}: {shorten(term.value)} is not a {param.cls} in the graph{hint}")
 
 
 def _expanded(cls: str | None) -> str | None:
-    from sinorus_kg.namespaces import expand
-
     return expand(cls) if cls else None
-
-
-def _full(name: str) -> str:
-    from sinorus_kg.namespaces import expand
-
-    return expand(name)
-
-
-def _quoted(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 __all__ = ["Found", "Hit", "find", "closest", "instances", "kinds", "not_an_instance", "resolve", "search"]
