@@ -36,6 +36,7 @@ run: $(BIN)/.run-installed java ## Set up, check (HermiT), build + validate + ex
 	$(BIN)/sinorus-kg consistency
 	$(BIN)/sinorus-kg build -v
 	$(BIN)/sinorus-kg query $(QUERY)
+	@echo "next: $(BIN)/sinorus-kg queries (no activation needed; the README's quick start has a first session)"
 
 test: $(BIN)/.dev-installed java jena lint typecheck pytest ## Set up and run ruff, mypy and pytest
 
@@ -72,4 +73,4 @@ bench-scale: $(BIN)/.dev-installed java jena ## Scale benchmark: stages and stor
 	$(BIN)/python benchmarks/bench_scale.py $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist

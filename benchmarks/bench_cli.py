@@ -1,4 +1,5 @@
-"""Cold-process timings of the CLI: `sinorus-kg query NAME` (target < 1 s) and `build` (< 20 s).
+"""Cold-process timings of the CLI: `sinorus-kg query NAME` (target < 1 s), a query given a person's
+name, `search`, and `build` (< 20 s).
 
 Prints medians over several runs. Run with `make bench` or `python benchmarks/bench_cli.py`.
 """
@@ -31,6 +32,9 @@ def main() -> None:
         cmd = [str(BIN), "query", name, "--engine", engine]
         med, times = median_seconds(cmd, 9)
         print(f"{' '.join(['sinorus-kg', *cmd[1:]]):<52} {med:7.3f}s  {len(times)}")
+    for args in (["query", "events-of-person", "--param", "person=Sergey Lavrov"], ["search", "lavrov"]):
+        med, times = median_seconds([str(BIN), *args], 9)  # a name resolved to its identifier; the search
+        print(f"{' '.join(['sinorus-kg', *args]):<52} {med:7.3f}s  {len(times)}")
     with tempfile.TemporaryDirectory() as out:
         med, times = median_seconds([str(BIN), "build", "--out", out], 3)
         print(f"{'sinorus-kg build --out TMP':<52} {med:7.3f}s  {len(times)}")

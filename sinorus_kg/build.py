@@ -192,7 +192,9 @@ def build(out_dir: Path | None = None, *, progress: Progress | None = None,
                      "catalogue triples": len(catalogue)}
     del graph, full, derived
     with _step(result, "describe dataset (VoID)", progress):
-        contents = with_dataset_description(contents)
+        from sinorus_kg import freshness  # what the release is built from: a later edit is noticed
+
+        contents = with_dataset_description({**contents, freshness.FILE_NAME: freshness.source_checksums()})
     with _step(result, "write", progress):  # the whole set at once: a kill leaves the old or the new release
         from sinorus_kg.atomic_write import replace_directory
 

@@ -8,7 +8,8 @@ imports neither rdflib nor pyoxigraph, so listing and parsing stay cheap.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import shlex
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
-from sinorus_kg.namespaces import check_iri, expand, shorten, sparql_prologue
+from sinorus_kg.namespaces import PREFIXES, check_iri, expand, sparql_prologue
+from sinorus_kg.ranges import RANGES
 from sinorus_kg.safety import query_form
 from sinorus_kg.terms import Term
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
+Resolver = Callable[["Param", str], Term]  # an entity parameter's name -> its IRI (``lookup.resolve``)
 
 
 @dataclass(frozen=True)
@@ -39,14 +42,23 @@ class Param:
     example: str | None = None
     optional: bool = False
     description: str = ""
+    range: str | None = None  # a range resolved from the data at run time (``ranges.RANGES``)
+    after: str | None = None  # the parameter this one may not precede (``to`` after ``from``)
 
-    def bind(self, raw: object) -> Term:
+    def bind(self, raw: object, resolve: Resolver | None = None) -> Term:
         """The RDF term for a user's value (a string, or an int/date from Python); a bad value is
-        an InputError naming the parameter."""
+        an InputError naming the parameter. An IRI parameter given something that is not an IRI
+        or a prefixed name ("Sergey Lavrov") is looked up by ``resolve`` (``lookup.resolve`` on an
+        engine) when there is one."""
         raw = raw.isoformat() if isinstance(raw, date) else str(raw)
         text = raw.strip()
         try:
             if self.type == "iri":
+                if not text:
+                    raise InputError(f"parameter {self.name!r} is empty: give a prefixed name such as "
+                                     f"{self.example_name()}, or a name to look up")
+                if resolve is not None and not _looks_like_iri(text):
+                    return resolve(self, text)
                 return Term.iri(expand(text))
             if self.type == "date":
                 return Term.literal(date.fromisoformat(text).isoformat(), _XSD + "date")
@@ -61,17 +73,33 @@ class Param:
                 return Term.literal(text.lower())
             return Term.literal(raw)
         except ValueError:
+            prefix = text.partition(":")[0]
+            if self.type == "iri" and _looks_like_iri(text) and prefix not in PREFIXES and not text.startswith(
+                    ("<", "http:", "https:", "urn:")):
+                raise InputError(f"parameter {self.name!r}: unknown prefix {prefix}: in {raw!r} (the prefixes: "
+                                 f"{', '.join(p + ':' for p in PREFIXES)})") from None
+            if self.type == "iri" and not _looks_like_iri(text):
+                raise InputError(f"parameter {self.name!r}: {raw!r} is not a prefixed name such as "
+                                 f"{self.example_name()}; to find one by name, run `sinorus-kg search "
+                                 f"{shlex.quote(text)}`") from None
             raise InputError(
                 f"parameter {self.name!r}: {raw!r} is not a valid {self.expected()}"
             ) from None
 
+    def example_name(self) -> str:
+        """A prefixed name this parameter takes: its example or default, else Xi Jinping's."""
+        return self.example or self.default or "person:xi-jinping"
+
     def check_class(self, engine: Engine, term: Term) -> None:
-        """An IRI parameter declared with a class must name an instance of it in the graph."""
+        """An IRI parameter declared with a class must name an instance of it in the graph; if it
+        does not, the error suggests the closest instances."""
         if self.type != "iri" or not self.cls:
             return
         cls = expand(self.cls)
         if not engine.run(f"ASK {{ ?x a <{check_iri(cls)}> }}", {"x": term}).boolean:
-            raise InputError(f"parameter {self.name!r}: {shorten(term.value)} is not a {self.cls} in the graph")
+            from sinorus_kg.lookup import not_an_instance
+
+            raise not_an_instance(engine, self, term)
 
     def expected(self) -> str:
         return {
@@ -114,24 +142,32 @@ class StoredQuery:
         known = ", ".join(p.name for p in self.params) or "none"
         raise InputError(f"query {self.name!r} has no parameter {name!r} (its parameters: {known})")
 
-    def run(self, engine: Any, values: Mapping[str, object] | None = None, max_rows: int | None = None) -> Any:
+    def run(self, engine: Any, values: Mapping[str, object] | None = None, max_rows: int | None = None,
+            resolve: Resolver | None = None) -> Any:
         """Run on ``engine`` (``engines.Engine``): ``values`` (strings, ints, dates) are typed and bound
-        as RDF terms, and an IRI given for a parameter declared with a class must name an instance of
-        that class. The one way stored queries run (``KnowledgeGraph.query`` and the cold ``query``
-        command)."""
-        bindings = self.bindings(values)
+        as RDF terms (entities given by name looked up by ``resolve``), an IRI given for a parameter
+        declared with a class must name an instance of that class, and values outside a declared
+        range are refused. The one way stored queries run (``KnowledgeGraph.query`` and the cold
+        ``query`` command)."""
+        bindings = self.bindings(values, resolve=resolve)
         given = set(values or {})
         for param in self.params:  # the catalogue's own defaults are checked by the tests, once
             if param.name in bindings and param.name in given:
                 param.check_class(engine, bindings[param.name])
+        if any(p.range or p.after for p in self.params):
+            from sinorus_kg.ranges import check
+
+            check(engine, self, bindings)
         return engine.run(self.sparql(), bindings, max_rows=max_rows)
 
-    def bindings(self, values: Mapping[str, object] | None = None) -> dict[str, Term]:
-        """Typed RDF terms for the given raw values plus defaults; optional params may stay unbound."""
+    def bindings(self, values: Mapping[str, object] | None = None,
+                 resolve: Resolver | None = None) -> dict[str, Term]:
+        """Typed RDF terms for the given raw values plus defaults; optional params may stay unbound.
+        ``resolve`` looks up entity parameters given by name (see ``Param.bind``)."""
         values = dict(values or {})
         bound: dict[str, Term] = {}
         for name, raw in values.items():
-            bound[name] = self.param(name).bind(raw)
+            bound[name] = self.param(name).bind(raw, resolve)
         for param in self.params:
             if param.name in bound:
                 continue
@@ -142,6 +178,17 @@ class StoredQuery:
                     f"query {self.name!r} needs --param {param.name}=VALUE ({param.expected()})"
                 )
         return bound
+
+
+    def check(self, values: Mapping[str, object] | None = None) -> None:
+        """Fail fast, before any engine is opened, on a value that cannot be bound (an entity given
+        by name is looked up later, on the engine)."""
+        self.bindings(values, resolve=lambda param, text: Term.iri("urn:x-sinorus:by-name"))
+
+
+def _looks_like_iri(text: str) -> bool:
+    """A prefixed name or an IRI, as opposed to a name to look up ("Sergey Lavrov", "Лавров")."""
+    return text.startswith("<") or bool(re.fullmatch(r"[A-Za-z][\w.-]*:\S*", text))
 
 
 def parse_query_file(path: Path) -> StoredQuery:
@@ -258,6 +305,8 @@ def _param(path: Path, name: str, spec: Any) -> Param:
     kind = str(spec.get("type", "string"))
     if kind not in PARAM_TYPES:
         raise InputError(f"{path}: parameter {name!r} has unknown type {kind!r} (one of {', '.join(PARAM_TYPES)})")
+    if spec.get("range") is not None and spec["range"] not in RANGES:
+        raise InputError(f"{path}: parameter {name!r} has unknown range {spec['range']!r} (one of {', '.join(RANGES)})")
     default = spec.get("default")
     return Param(
         name=str(name),
@@ -267,6 +316,8 @@ def _param(path: Path, name: str, spec: Any) -> Param:
         example=None if spec.get("example") is None else str(spec.get("example")),
         optional=bool(spec.get("optional", False)),
         description=str(spec.get("description", "")),
+        range=None if spec.get("range") is None else str(spec.get("range")),
+        after=None if spec.get("after") is None else str(spec.get("after")),
     )
 
 
@@ -295,13 +346,59 @@ class Catalogue:
         return list(self._paths)
 
     def get(self, name: str) -> StoredQuery:
-        """The named query; an unknown name is an InputError suggesting the closest names."""
+        """The named query (case-insensitive: `Events-In-Year` is `events-in-year`); an unknown name
+        is an InputError suggesting the closest names."""
         if name not in self._paths:
-            import difflib  # only for the message: ~20 ms a cold query need not pay
+            folded = {n.lower(): n for n in self._paths}
+            if name.strip().lower() in folded:
+                name = folded[name.strip().lower()]
+            else:
+                import difflib  # only for the message: ~20 ms a cold query need not pay
 
-            close = difflib.get_close_matches(name, self._paths, n=3, cutoff=0.4)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)")
+                close = difflib.get_close_matches(name.lower(), self._paths, n=3, cutoff=0.4)
+                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                raise InputError(f"unknown query {name!r}.{hint} (`sinorus-kg queries` lists them)")
         if name not in self._parsed:
             self._parsed[name] = parse_query_file(self._paths[name])
         return self._parsed[name]
+
+    def tagged(self, tag: str | None) -> list[StoredQuery]:
+        """The queries carrying ``tag`` (all for None); a tag no query has is an InputError listing the
+        tags there are, so an empty list is never the answer to a typo."""
+        every = list(self)
+        if tag is None:
+            return every
+        chosen = [q for q in every if tag.lower() in (t.lower() for t in q.tags)]
+        if not chosen:
+            import difflib
+
+            tags = sorted({t for q in every for t in q.tags})
+            close = difflib.get_close_matches(tag.lower(), tags, n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise InputError(f"no stored query has the tag {tag!r}.{hint} (tags: {', '.join(tags)})")
+        return chosen
+
+
+def listing(query: StoredQuery) -> dict[str, Any]:
+    """A query's catalogue entry as plain data (`queries --format json`; the service's /queries adds its URL)."""
+    return {
+        "name": query.name, "summary": query.summary, "description": query.description, "tags": list(query.tags),
+        "kind": query.kind, "view": query.view,
+        "params": {p.name: {"type": p.type, "class": p.cls, "default": p.default, "example": p.example,
+                            "optional": p.optional, "description": p.description} for p in query.params},
+    }
+
+
+def listing_table(queries: list[StoredQuery], wide: bool) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows of `sinorus-kg queries`: name, summary, parameters (with their defaults, the
+    form `--param` takes) and, on a ``wide`` terminal, tags; on a narrow one the parameters go under
+    the summary, so that the name and summary keep room to be read."""
+    def params(q: StoredQuery) -> list[str]:
+        return [f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "") + (" (optional)" if p.optional else "")
+                for p in q.params]
+
+    if wide:
+        return (["name", "summary", "tags", "parameters"],
+                [[q.name, q.summary, ", ".join(q.tags), "; ".join(params(q))] for q in queries])
+    return (["name", "summary (parameters)"],
+            [[q.name, "\n".join([q.summary, *(f"  {p}" for p in params(q))])] for q in queries])

@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help and usage errors: a few lines, metavars a person reads
 )
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -123,16 +124,6 @@ def validate(
         raise typer.Exit(1)
 
 
-def _parse_params(raw: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for item in raw:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            _fail(f"--param expects NAME=VALUE (e.g. --param person=person:xi-jinping), got {item!r}", 2)
-        params[name.strip()] = value
-    return params
-
-
 def _open(engine: str, endpoint: str | None = None, catalogue: Any = None) -> Any:
     from sinorus_kg.knowledge_graph import KnowledgeGraph
 
@@ -140,7 +131,7 @@ def _open(engine: str, endpoint: str | None = None, catalogue: Any = None) -> An
 
 
 EndpointOption = Annotated[str | None, typer.Option(
-    "--endpoint", help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead.")]
+    "--endpoint", metavar="URL", help="Query this SPARQL 1.1 endpoint (e.g. http://127.0.0.1:7878/query) instead.")]
 
 
 def _check_limits(max_rows: int, timeout: float | None = None) -> None:
@@ -162,73 +153,99 @@ def _print_result(kg: Any, result: Any, fmt: str) -> None:
 @app.command()
 @handles_errors
 def query(
-    name: Annotated[str, typer.Argument(help="A stored query's name (see `sinorus-kg queries`).")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A stored query's name (see `sinorus-kg queries`).")],
     param: Annotated[list[str] | None, typer.Option("--param", "-p",
-                                                    help="NAME=VALUE, repeatable.")] = None,
+                                                    metavar="NAME=VALUE", help="NAME=VALUE, repeatable.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f",
-                                     help="table, csv, tsv, json, markdown, srj, srx; ttl or nt "
+                                     metavar="FORMAT", help="table, csv, tsv, json, markdown, srj, srx; ttl or nt "
                                           "for CONSTRUCT.")] = "table",
-    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
+    engine: Annotated[str, typer.Option(
+        metavar="ENGINE", help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+    max_rows: Annotated[int, typer.Option(metavar="N", help="Row cap (at least 1).")] = 10_000,
     endpoint: EndpointOption = None,
 ) -> None:
     """Run a stored query with typed parameters."""
-    _check_limits(max_rows)
-    params = _parse_params(param or [])
-    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.stored_run import run_stored
 
-    catalogue = Catalogue.load()
-    catalogue.get(name).bindings(params)  # fail fast on an unknown name or bad parameter
-    kg = _open(engine, endpoint, catalogue)
-    _print_result(kg, kg.query(name, params, max_rows=max_rows), fmt)
+    text, notes = run_stored(name, param or [], fmt, engine, max_rows, endpoint)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    for note in notes:
+        typer.echo(note, err=True)
 
 
 @app.command()
 @handles_errors
 def queries(
-    tag: Annotated[str | None, typer.Option(help="Only queries with this tag.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    tag: Annotated[str | None, typer.Option(metavar="TAG", help="Only queries with this tag.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = "table",
 ) -> None:
     """List the stored-query catalogue: name, summary, tags, parameters with defaults."""
     import json
 
-    from sinorus_kg.catalogue import Catalogue
+    from sinorus_kg.catalogue import Catalogue, listing
 
-    chosen = [q for q in Catalogue.load() if tag is None or tag in q.tags]
+    if fmt not in ("table", "json"):
+        _fail(f"unknown format {fmt!r} for the catalogue (choose table or json)", 2)
+    chosen = Catalogue.load().tagged(tag)
     if fmt == "json":
-        typer.echo(json.dumps([{
-            "name": q.name, "summary": q.summary, "tags": list(q.tags), "kind": q.kind, "view": q.view,
-            "params": {p.name: {"type": p.type, "class": p.cls, "default": p.default,
-                                "optional": p.optional} for p in q.params}} for q in chosen], indent=2))
+        typer.echo(json.dumps([listing(q) for q in chosen], indent=2, ensure_ascii=False))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from sinorus_kg.catalogue import listing_table
+    from sinorus_kg.terminal_table import WIDE, render_table, terminal_width
 
-    table = Table(header_style="bold")
-    for column in ("name", "summary", "tags", "parameters"):
-        table.add_column(column, overflow="fold")
-    for q in chosen:
-        params = "; ".join(f"{p.name}: {p.type}" + (f" = {p.default}" if p.default else "")
-                           + (" (optional)" if p.optional else "") for p in q.params)
-        table.add_row(q.name, q.summary, ", ".join(q.tags), params)
-    Console(width=160).print(table)
+    width = terminal_width()
+    sys.stdout.write(render_table(*listing_table(chosen, wide=width >= WIDE), width=width, whole_names=False))
 
 
-MaxBytesOption = Annotated[int, typer.Option(help="Cap on the serialised answer, in bytes.")]
+@app.command()
+@handles_errors
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Part of a name, in English, Russian or Chinese.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table or json.")] = "table",
+    limit: Annotated[int, typer.Option(metavar="N", help="At most this many results.")] = 50,
+) -> None:
+    """Find people, places, events… by a name in any language: their prefixed names (for --param) and kinds."""
+    from sinorus_kg.lookup import find
+
+    if fmt not in ("table", "json"):
+        _fail(f"unknown format {fmt!r} for search (choose table or json)", 2)
+    if not text.strip():
+        _fail("search needs some text, e.g. `sinorus-kg search lavrov`", 2)
+    if limit < 1:
+        _fail(f"--limit must be at least 1 (got {limit})", 2)
+    found = find(_open("oxigraph").engine, text, limit)
+    if fmt == "json":
+        import json
+        from dataclasses import asdict
+
+        typer.echo(json.dumps([asdict(f) for f in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        _fail(f"nothing is named {text!r}; try part of a name, or another language", 1)
+    from sinorus_kg.terminal_table import render_table
+
+    rows = [[f.name, f.label + (f"\n({f.matched})" if f.matched != f.label else ""), ", ".join(f.kinds)]
+            for f in found]
+    sys.stdout.write(render_table(["name", "label (matched)", "kind"], rows))
+
+
+MaxBytesOption = Annotated[int, typer.Option(metavar="BYTES", help="Cap on the serialised answer, in bytes.")]
 MaxMemoryOption = Annotated[int, typer.Option(
-    help="Memory a query may use in the worker, in MB, above the opened release.")]
+    metavar="MB", help="Memory a query may use in the worker, in MB, above the opened release.")]
 
 
 @app.command()
 @handles_errors
 def sparql(
-    text: Annotated[str | None, typer.Argument(help="The query; omit or '-' to read stdin.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="As for `query`; also jsonld or xml for "
+    text: Annotated[str | None, typer.Argument(metavar="QUERY", help="The query; omit or '-' to read stdin.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", metavar="FILE", help="Read the query from a file.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="As for `query`; also jsonld or xml for "
                                                             "CONSTRUCT.")] = "table",
-    engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped (> 0).")] = 30.0,
-    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
+    engine: Annotated[str, typer.Option(metavar="ENGINE", help="oxigraph or rdflib.")] = "oxigraph",
+    timeout: Annotated[float, typer.Option(
+        metavar="SECONDS", help="Seconds before the query is stopped (> 0).")] = 30.0,
+    max_rows: Annotated[int, typer.Option(metavar="N", help="Row cap (at least 1).")] = 10_000,
     max_bytes: MaxBytesOption = 16 * 2**20,
     max_memory: MaxMemoryOption = 1024,
     endpoint: EndpointOption = None,
@@ -250,6 +267,9 @@ def sparql(
         kg = _open(engine, endpoint)
         _print_result(kg, kg.sparql(body, timeout=timeout, max_rows=max_rows), fmt)
         return
+    from sinorus_kg.freshness import warn_if_stale
+
+    warn_if_stale()
     import shutil
 
     from sinorus_kg.sandbox import QueryRequest, QueryWorker
@@ -272,10 +292,10 @@ def sparql(
 @app.command()
 @handles_errors
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld or xml.")] = "ttl",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="ttl, nt, jsonld or xml.")] = "ttl",
     full: Annotated[bool, typer.Option("--full", help="Include the OWL 2 RL entailments.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write to a file (atomically).")] = None,
+                                                metavar="FILE", help="Write to a file (atomically).")] = None,
 ) -> None:
     """Export the graph (ontology + data) deterministically."""
     from sinorus_kg.export import write_atomic
@@ -292,7 +312,7 @@ def export(
 @app.command()
 @handles_errors
 def stats(
-    engine: Annotated[str, typer.Option(help="oxigraph or rdflib.")] = "oxigraph",
+    engine: Annotated[str, typer.Option(metavar="ENGINE", help="oxigraph or rdflib.")] = "oxigraph",
     endpoint: EndpointOption = None,
 ) -> None:
     """Counts of triples, instances by class and sentences covered, from the built release."""
@@ -306,7 +326,7 @@ def stats(
 @app.command()
 @handles_errors
 def coverage(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text or json.")] = "text",
 ) -> None:
     """Sentence by sentence, the facts citing it (or why it has none); exit 1 if one is unaccounted."""
     import json
@@ -345,7 +365,7 @@ def coverage(
 @app.command()
 @handles_errors
 def docs(
-    out: Annotated[Path, typer.Option(help="Folder for the HTML documentation.")] = Path("docs"),
+    out: Annotated[Path, typer.Option(metavar="DIR", help="Folder for the HTML documentation.")] = Path("docs"),
 ) -> None:
     """Generate the HTML documentation of the ontology."""
     from sinorus_kg.docs import build_docs
@@ -356,20 +376,23 @@ def docs(
 @app.command()
 @handles_errors
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port (0: any free port).")] = 8000,
-    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
-    timeout: Annotated[float, typer.Option(help="Seconds before a query is stopped (> 0).")] = 10.0,
-    max_rows: Annotated[int, typer.Option(help="Row cap (at least 1).")] = 10_000,
+    host: Annotated[str, typer.Option(
+        metavar="HOST", help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port (0: any free port).")] = 8000,
+    engine: Annotated[str, typer.Option(
+        metavar="ENGINE", help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+    timeout: Annotated[float, typer.Option(metavar="SECONDS", help="Seconds before a query is stopped (> 0).")] = 10.0,
+    max_rows: Annotated[int, typer.Option(metavar="N", help="Row cap (at least 1).")] = 10_000,
     max_bytes: MaxBytesOption = 16 * 2**20,
     max_memory: MaxMemoryOption = 1024,
-    workers: Annotated[int | None, typer.Option(help="Query workers (default: cores + 1, at least 3).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        metavar="N", help="Query workers (default: cores + 1, at least 3).")] = None,
     cors: Annotated[list[str] | None, typer.Option(
-        help="Let a web page on this origin query the endpoint (repeatable; '*' for any).")] = None,
+        metavar="ORIGIN", help="Let a web page on this origin query the endpoint (repeatable; '*' for any).")] = None,
     allow_host: Annotated[list[str] | None, typer.Option(
-        help="A Host name clients use (repeatable); needed with a non-loopback --host.")] = None,
+        metavar="NAME", help="A Host name clients use (repeatable); needed with a non-loopback --host.")] = None,
     allow_any_host: Annotated[bool, typer.Option(help="Answer any Host name (behind a proxy that checks it).")] = False,
-    log_format: Annotated[str, typer.Option(help="Access log lines: text or json.")] = "text",
+    log_format: Annotated[str, typer.Option(metavar="FORMAT", help="Access log lines: text or json.")] = "text",
     unsandboxed: Annotated[bool, typer.Option(
         "--unsandboxed", help="Start even if the query workers cannot be cut off from the network.")] = False,
 ) -> None:
@@ -385,6 +408,9 @@ def serve(
                            allowed_hosts=tuple(allow_host or ()), allow_any_host=allow_any_host,
                            log_format=log_format, unsandboxed=unsandboxed)
     config.check()
+    from sinorus_kg.freshness import warn_if_stale
+
+    warn_if_stale()
 
     def ready(url: str, isolation: str) -> None:
         for line in config.exposure(url):
@@ -397,13 +423,16 @@ def serve(
 @app.command()
 @handles_errors
 def push(
-    store_url: Annotated[str, typer.Argument(help="The Graph Store service, e.g. http://127.0.0.1:7878/store.")],
+    store_url: Annotated[str, typer.Argument(
+        metavar="STORE_URL", help="The Graph Store service, e.g. http://127.0.0.1:7878/store.")],
     query_url: Annotated[str | None, typer.Option(
-        help="Query service to count the triples on (default: …/query beside the store).")] = None,
+        metavar="URL", help="Query service to count the triples on (default: …/query beside the store).")] = None,
 ) -> None:
     """Upload the built release to a SPARQL 1.1 Graph Store (e.g. http://127.0.0.1:7878/store)."""
+    from sinorus_kg.freshness import warn_if_stale
     from sinorus_kg.remote import push_release
 
+    warn_if_stale()
     result = push_release(store_url, query_url=query_url)
     names = ", ".join(p.name for p in result.files)
     count = f"; its default graph now holds {result.triples} triples" if result.triples is not None else ""
@@ -414,17 +443,22 @@ def push(
 @app.command()
 @handles_errors
 def timeline(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The picture: .png, .svg or .pdf.")] = Path("timeline.png"),
-    kind: Annotated[str | None, typer.Option(help="Only events of this class, e.g. sr:Visit.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", metavar="FILE", help="The picture to write (required): .png, .svg or .pdf.")] = None,
+    kind: Annotated[str | None, typer.Option(metavar="CLASS", help="Only events of this class, e.g. sr:Visit.")] = None,
     start: Annotated[datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
                                                    help="First day of the period (events overlapping it).")] = None,
     end: Annotated[datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD",
                                                  help="Last day of the period.")] = None,
-    engine: Annotated[str, typer.Option(help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
+    engine: Annotated[str, typer.Option(
+        metavar="ENGINE", help="oxigraph (fast, default) or rdflib (reference).")] = "oxigraph",
 ) -> None:
     """Draw the events on a timeline picture (PNG, SVG or PDF, by the file's extension)."""
     from sinorus_kg.plots import plot_timeline
 
+    if out is None:  # no default: a picture dropped into whatever folder the shell is in is easily lost
+        _fail("timeline needs --out FILE (e.g. --out timeline.png; .svg and .pdf also work)", 2)
+        return
     written = plot_timeline(_open(engine), out, kind=kind, start=start.date() if start else None,
                             end=end.date() if end else None)
     typer.echo(f"wrote {written}", err=True)

@@ -47,7 +47,8 @@ IANA = "https://www.iana.org/assignments/media-types/"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-               ".rdf": "application/rdf+xml", ".tsv": "text/tab-separated-values"}
+               ".rdf": "application/rdf+xml", ".tsv": "text/tab-separated-values",
+               ".sha256": "text/plain"}  # SOURCES.sha256: what the release was built from (freshness.py)
 W3C_FORMATS = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD", ".rdf": "RDF_XML"}
 SOURCE_RIGHTS = (
     "The source document is quoted in this release sentence by sentence (sr:text of each sentence) "

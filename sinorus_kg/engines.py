@@ -9,6 +9,7 @@ into query text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,12 @@ class QueryResult:
     truncated: bool = False
 
     def records(self) -> list[dict[str, Any]]:
-        """Rows as dicts of typed Python values (None for unbound)."""
+        """Rows as dicts of typed Python values (None for unbound); an ASK or CONSTRUCT result has no
+        rows, and asking for them is an InputError saying where its answer is (not a silent ``[]``)."""
+        if self.kind == "ask":
+            raise InputError("an ASK query answers true or false, not rows: read the result's .boolean")
+        if self.kind == "graph":
+            raise InputError("a CONSTRUCT or DESCRIBE query answers a graph, not rows: read the result's .triples")
         return [{c: (v.to_python() if v is not None else None) for c, v in zip(self.columns, row, strict=True)}
                 for row in self.rows]
 
@@ -206,7 +212,9 @@ class OxigraphEngine:
         try:
             result = self.store.query(sparql, substitutions=subs, prefixes=prefixes)
         except SyntaxError as exc:
-            raise InputError(f"SPARQL syntax error: {exc}") from None
+            from sinorus_kg.sparql_errors import from_oxigraph
+
+            raise InputError(from_oxigraph(sparql, str(exc))) from None
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -281,11 +289,18 @@ class RdflibEngine:
         from pyparsing import ParseException
         from rdflib import Variable
 
+        from sinorus_kg.sparql_errors import from_pyparsing, unknown_prefix
+
         init: dict[str, Any] = {Variable(k): _to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
             result: Any = self.graph.query(sparql, initBindings=init)
         except ParseException as exc:
-            raise InputError(f"SPARQL syntax error: {exc}") from None
+            raise InputError(from_pyparsing(sparql, exc)) from None
+        except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix
+            found = re.fullmatch(r"Unknown namespace prefix : (\S*)", str(exc))
+            if found is None:
+                raise
+            raise InputError(unknown_prefix([found.group(1)])) from None
         return _collect_rdflib(result, max_rows)
 
     def run_query(self, query: Any, bindings: dict[str, Term] | None = None,

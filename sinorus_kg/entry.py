@@ -57,30 +57,17 @@ def parse_query_args(argv: list[str]) -> dict[str, object] | None:
 
 
 def run_query(args: dict[str, object]) -> int:
-    """What ``cli.query`` does, with the same messages and exit codes."""
-    from sinorus_kg.catalogue import Catalogue
-    from sinorus_kg.engines import open_engine
-    from sinorus_kg.formatting import render
+    """What ``cli.query`` does (``stored_run.run_stored``), with the same messages and exit codes."""
+    from sinorus_kg.stored_run import run_stored
 
-    max_rows = int(args["max_rows"])  # type: ignore[call-overload]
-    if max_rows < 1:
-        raise _Usage(f"--max-rows must be at least 1 (got {max_rows})")
-    params: dict[str, str] = {}
-    for item in args["param"]:  # type: ignore[attr-defined]
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise _Usage(f"--param expects NAME=VALUE (e.g. --param person=person:xi-jinping), got {item!r}")
-        params[name.strip()] = value
-    stored = Catalogue.load().get(str(args["name"]))
-    stored.bindings(params)
     endpoint = args["endpoint"]
-    # As KnowledgeGraph(engine, endpoint=…).query(…) does (StoredQuery.run), without importing the API
-    # module and, through it, the sandbox (~16 ms) that stored queries do not use.
-    engine = open_engine("endpoint" if endpoint else str(args["engine"]), endpoint=str(endpoint) if endpoint else None)
-    result = stored.run(engine, params, max_rows=max_rows)
-    sys.stdout.write(render(result, str(args["fmt"]), engine.labels))
-    if result.truncated:
-        print("warning: the answer was cut at the row cap (raise it with --max-rows)", file=sys.stderr)
+    text, notes = run_stored(str(args["name"]), list(args["param"]), str(args["fmt"]),  # type: ignore[call-overload]
+                             str(args["engine"]), int(args["max_rows"]),  # type: ignore[call-overload]
+                             str(endpoint) if endpoint else None)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    for note in notes:
+        print(note, file=sys.stderr)
     return 0
 
 
@@ -88,7 +75,15 @@ class _Usage(Exception):
     pass
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    """A warning as one line a person reads (``warning: …``), not Python's file:line form."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def main() -> None:
+    import warnings
+
+    warnings.showwarning = _show_warning
     args = parse_query_args(sys.argv[1:])
     if args is None:
         from sinorus_kg.cli import main as typer_main

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sinorus_kg.engines import QueryResult
 from sinorus_kg.errors import InputError
@@ -38,8 +38,9 @@ def display(term: Term | None, labels: dict[str, str]) -> str:
     return term.value
 
 
-def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> str:
-    """Text for ``fmt``; ``labeller`` looks up English labels for the table and markdown views."""
+def render(result: QueryResult, fmt: str, labeller: Labeller | None = None, hide: Collection[str] = ()) -> str:
+    """Text for ``fmt``; ``labeller`` looks up English labels for the table and markdown views, and
+    the table leaves out the ``hide`` columns (a stored query's echo of its own parameters)."""
     if result.kind == "graph":
         return _render_graph(result, fmt)
     if fmt not in SELECT_FORMATS:
@@ -52,11 +53,22 @@ def render(result: QueryResult, fmt: str, labeller: Labeller | None = None) -> s
         if fmt == "srx":
             return _srx_head([]) + f"  <boolean>{str(result.boolean).lower()}</boolean>\n</sparql>\n"
         return "true\n" if result.boolean else "false\n"
+    if fmt == "table":
+        return _table(result, labeller, hide)
     renderers: dict[str, Callable[[QueryResult, Labeller | None], str]] = {
-        "table": _table, "markdown": _markdown, "csv": _csv, "tsv": _tsv,
-        "json": _json, "srj": _srj, "srx": _srx,
+        "markdown": _markdown, "csv": _csv, "tsv": _tsv, "json": _json, "srj": _srj, "srx": _srx,
     }
     return renderers[fmt](result, labeller)
+
+
+def check_format(fmt: str, kind: str) -> None:
+    """Refuse an unknown format before any query runs (``kind``: SELECT, ASK, CONSTRUCT or DESCRIBE)."""
+    graph = kind in ("CONSTRUCT", "DESCRIBE")
+    if graph and fmt not in (*GRAPH_FORMATS, "table"):
+        raise InputError(f"unknown format {fmt!r} for a {kind} query, which gives a graph "
+                         f"(choose one of: {', '.join(GRAPH_FORMATS)})")
+    if not graph and fmt not in SELECT_FORMATS:
+        raise InputError(f"unknown format {fmt!r} for this query (choose one of: {', '.join(SELECT_FORMATS)})")
 
 
 def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:
@@ -64,7 +76,7 @@ def _labels(result: QueryResult, labeller: Labeller | None) -> dict[str, str]:
     return labeller(iris) if labeller and iris else {}
 
 
-TABLE_CELL_MAX = 120
+TABLE_CELL_MAX = 400  # a sentence whole; the terminal table wraps it
 
 
 def _cells(result: QueryResult, labels: dict[str, str],
@@ -75,27 +87,46 @@ def _cells(result: QueryResult, labels: dict[str, str],
     rows = []
     for row in result.rows:
         cells = [display(row[i], labels) for i in keep]
-        rows.append([c if limit is None or len(c) <= limit else c[: limit - 1] + "…" for c in cells])
+        rows.append([_cut(c, limit) for c in cells])
     return [result.columns[i] for i in keep], rows
 
 
-def _table(result: QueryResult, labeller: Labeller | None) -> str:
-    import shutil
+def _cut(text: str, limit: int | None) -> str:
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
-    from rich.console import Console
-    from rich.table import Table
 
-    columns, rows = _cells(result, _labels(result, labeller))
-    table = Table(show_lines=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for cells in rows:
-        table.add_row(*cells)
-    buffer = io.StringIO()
-    width = max(shutil.get_terminal_size((160, 24)).columns, 80)
-    Console(file=buffer, width=width, force_terminal=False, color_system=None).print(table)
+def entity_cells(result: QueryResult, labels: dict[str, str], hide: Collection[str] = (),
+                 limit: int | None = TABLE_CELL_MAX) -> tuple[list[str], list[list[str]]]:
+    """Columns and cells for a terminal: an entity shows its label over its prefixed name (the form
+    ``--param`` takes), in one column — ``x`` and its ``xLabel`` merged into ``x``."""
+    columns = result.columns
+    index = {c: i for i, c in enumerate(columns)}
+    keep = [i for i, c in enumerate(columns)
+            if c not in hide and not (c.endswith("Label") and c[:-5] in index and c[:-5] not in hide)]
+    rows = []
+    for row in result.rows:
+        cells = []
+        for i in keep:
+            term = row[i]
+            if term is not None and term.kind == "iri":
+                own = index.get(columns[i] + "Label")
+                label_term = row[own] if own is not None else None
+                label = label_term.value if label_term is not None else labels.get(term.value, "")
+                if columns[i] + "Text" in index:  # a sentence beside its text: the name says which one
+                    label = ""
+                cells.append(f"{_cut(label, limit)}\n{shorten(term.value)}" if label else shorten(term.value))
+            else:
+                cells.append(_cut(display(term, labels), limit))
+        rows.append(cells)
+    return [columns[i] for i in keep], rows
+
+
+def _table(result: QueryResult, labeller: Labeller | None, hide: Collection[str] = ()) -> str:
+    from sinorus_kg.terminal_table import render_table
+
+    columns, rows = entity_cells(result, _labels(result, labeller), hide)
     note = f"{len(result.rows)} row(s)" + (" (truncated at the row cap)" if result.truncated else "")
-    return buffer.getvalue() + note + "\n"
+    return render_table(columns, rows) + note + "\n"
 
 
 def _markdown(result: QueryResult, labeller: Labeller | None) -> str:

@@ -35,6 +35,10 @@ class KnowledgeGraph:
                  query_memory_mb: int | None = DEFAULT_QUERY_MEMORY_MB):
         if endpoint is not None:
             engine = "endpoint"
+        elif graph is None:
+            from sinorus_kg.freshness import warn_if_stale
+
+            warn_if_stale()  # StaleReleaseWarning: the release is older than the sources in the tree
         self.engine: Engine = open_engine(engine, graph=graph, endpoint=endpoint)
         self.catalogue = catalogue or Catalogue.load()
         self.query_memory_mb = query_memory_mb
@@ -56,8 +60,15 @@ class KnowledgeGraph:
     def query(self, name: str, params: Mapping[str, object] | None = None,
               max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
         """Run a stored query; ``params`` (strings, ints, dates) are typed and bound as RDF terms,
-        and an IRI declared with a class must name an instance of that class."""
-        result: QueryResult = self.catalogue.get(name).run(self.engine, params, max_rows=max_rows)
+        and an IRI declared with a class must name an instance of that class. An entity may be
+        given by name ("Sergey Lavrov", "Лавров"): the one resource with that label is used; a
+        miss or an ambiguous name is an InputError with the closest candidates."""
+        from functools import partial
+
+        from sinorus_kg.lookup import resolve
+
+        result: QueryResult = self.catalogue.get(name).run(self.engine, params, max_rows=max_rows,
+                                                           resolve=partial(resolve, self.engine))
         return result
 
     def records(self, name: str, **params: object) -> list[dict[str, Any]]:

@@ -45,8 +45,19 @@ def _describe_syntax_error(exc: Exception) -> str:
     lines = getattr(exc, "lines", None)
     message = getattr(exc, "message", None) or str(exc)
     if lines is not None:  # rdflib.plugins.parsers.notation3.BadSyntax counts lines from 0
-        return f"line {lines + 1}: Turtle syntax error: {message}"
+        return f"line {lines + 1}: Turtle syntax error: {_bad_syntax(exc) or message}"
     return f"Turtle syntax error: {message}"
+
+
+def _bad_syntax(exc: Exception) -> str | None:
+    """rdflib's BadSyntax as text, its context decoded (its own ``str`` shows UTF-8 as ``b'\\xe4…'``)."""
+    why, data, at = getattr(exc, "_why", None), getattr(exc, "_str", None), getattr(exc, "_i", None)
+    if not isinstance(why, str) or not isinstance(data, bytes) or not isinstance(at, int):
+        return None
+    text = data.decode("utf-8", "replace")  # rdflib's position counts characters, not bytes
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    line = text[start: end if end >= 0 else len(text)]
+    return f"{why}\n  {line}\n  {' ' * (at - start)}^"
 
 
 def load_sources(

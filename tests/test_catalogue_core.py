@@ -71,7 +71,7 @@ def test_values_are_typed(kind: str, raw: str, expected: Term) -> None:
 def test_bad_values_name_the_parameter(kind: str, raw: str) -> None:
     from sinorus_kg.catalogue import Param
 
-    with pytest.raises(InputError, match=r"parameter 'x'.*not a valid"):
+    with pytest.raises(InputError, match=r"parameter 'x'.*not a (valid|prefixed name)"):
         Param("x", kind).bind(raw)
 
 

@@ -32,11 +32,18 @@ def labeller(iris: list[str]) -> dict[str, str]:
     return {PUTIN: "Vladimir Putin"}
 
 
-def test_table_shows_labels_not_iris() -> None:
+def test_table_shows_labels_and_prefixed_names_not_iris() -> None:
     text = render(RESULT, "table", labeller)
     assert "Vladimir Putin" in text and "Xi Jinping" in text
-    assert XI not in text and "person:xi-jinping" not in text  # its label column says it
+    assert "person:xi-jinping" in text and "person:vladimir-putin" in text  # what --param takes
+    assert XI not in text and PUTIN not in text
+    assert "personLabel" not in text  # merged into the person column, label over name
     assert "2 row(s)" in text
+
+
+def test_table_leaves_out_the_hidden_columns() -> None:
+    text = render(RESULT, "table", labeller, hide={"note"})
+    assert "note" not in text and "<b>" not in text and "person" in text
 
 
 def test_csv_keeps_full_iris_and_empty_unbound() -> None:

@@ -160,15 +160,10 @@ def check(text: str, engine: str = "oxigraph", prefixes: Mapping[str, str] = PRE
 
 
 def syntax_message(text: str, exc: Any) -> str:
-    """pyparsing's error, placed in the user's text with the line shown."""
-    offset = min(max(int(getattr(exc, "loc", 0)), 0), len(text))
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    line = text[start: end if end >= 0 else len(text)]
-    if len(line) > 120:
-        line = line[max(0, offset - start - 60): offset - start + 60]
-    message = str(getattr(exc, "msg", "") or exc)
-    return f"SPARQL syntax error at {_position(text, offset)}: {message}\n  {line}"
+    """pyparsing's error in the project's words, placed in the user's text (``sparql_errors``)."""
+    from sinorus_kg.sparql_errors import from_pyparsing
+
+    return from_pyparsing(text, exc)
 
 
 def _refuse_update(text: str) -> None:
@@ -225,9 +220,9 @@ def _check_tree(tree: Any, prefixes: Mapping[str, str]) -> None:
             used.setdefault(str(node.get("prefix") or ""), None)
     unknown = [p for p in used if p not in declared]
     if unknown:
-        names = ", ".join(f"{p}:" for p in unknown)
-        raise Refused(f"unknown prefix {names} — declare it with PREFIX, or use one of the predeclared: "
-                      + ", ".join(f"{p}:" for p in prefixes))
+        from sinorus_kg.sparql_errors import unknown_prefix
+
+        raise Refused(unknown_prefix(unknown, prefixes))
 
 
 def _check_algebra(algebra: Any, functions: frozenset[str]) -> None:

@@ -50,6 +50,8 @@ class ServiceConfig:
 
     def check(self) -> None:
         """Refuse settings that would expose the endpoint by accident, or make no sense."""
+        if not 0 <= self.port <= 65535:
+            raise InputError(f"--port must be between 0 and 65535 (got {self.port}); 0 picks any free port")
         if self.timeout <= 0:
             raise InputError(f"--timeout must be more than 0 seconds (got {self.timeout:g})")
         if self.max_rows < 1:

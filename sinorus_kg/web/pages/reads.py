@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sinorus_kg import lookup
 from sinorus_kg.engines import QueryResult
+from sinorus_kg.lookup import Hit
 from sinorus_kg.terms import Term
 from sinorus_kg.web.pages import model
 from sinorus_kg.web.store import ProjectStore
@@ -74,37 +76,9 @@ async def specific_types(store: ProjectStore, iri: str) -> list[str]:
     return sorted(t for t in (_iri(r[1]) for r in rows) if t)
 
 
-@dataclass(frozen=True)
-class Hit:
-    iri: str
-    label: str
-    lang: str | None
-    alternative: bool
-    rank: tuple[int, int, str]
-
-
 async def search(store: ProjectStore, text: str, limit: int = 50) -> list[Hit]:
-    """Resources and ontology terms whose label or alternative label contains ``text``, any language;
-    the best match per resource: exact, then prefix, then contained."""
-    wanted = text.strip().lower()
-    if not wanted:
-        return []
-    rows = (await store.run(
-        f"SELECT ?q ?x ?p ?l WHERE {{ VALUES ?p {{ <{model.LABEL}> <{model.ALT_LABEL}> }} ?x ?p ?l "
-        f"FILTER(isIRI(?x) && (STRSTARTS(STR(?x), \"{model.RESOURCES}\") || STRSTARTS(STR(?x), \"{model.ONTOLOGY}\")))"
-        " FILTER(CONTAINS(LCASE(STR(?l)), ?q)) }",
-        {"q": Term.literal(wanted)})).rows
-    best: dict[str, Hit] = {}
-    for _, x, p, label in rows:
-        if x is None or p is None or label is None:
-            continue
-        value = label.value.lower()
-        exact = 0 if value == wanted else 1 if value.startswith(wanted) else 2
-        hit = Hit(x.value, label.value, label.lang, p.value == model.ALT_LABEL,
-                  (exact, len(label.value), label.value))
-        if x.value not in best or hit.rank < best[x.value].rank:
-            best[x.value] = hit
-    return sorted(best.values(), key=lambda h: (h.rank, h.iri))[:limit]
+    """Resources and ontology terms named ``text`` (``lookup.search``: any language, best match first)."""
+    return await store.call(lookup.search, store.engine, text, limit)
 
 
 async def instances(store: ProjectStore, cls: str) -> list[str]:
