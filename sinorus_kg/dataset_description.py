@@ -47,7 +47,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 MEDIA_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
-               ".rdf": "application/rdf+xml"}
+               ".rdf": "application/rdf+xml", ".tsv": "text/tab-separated-values"}
 W3C_FORMATS = {".ttl": "Turtle", ".nt": "N-Triples", ".jsonld": "JSON-LD", ".rdf": "RDF_XML"}
 SOURCE_RIGHTS = (
     "The source document is quoted in this release sentence by sentence (sr:text of each sentence) "
@@ -197,12 +197,14 @@ def _distributions(contents: Mapping[str, bytes], add: Add) -> None:
         suffix = name[name.rfind("."):] if "." in name else ""
         dist = RELEASE + name
         add(DATASET, DCAT + "distribution", dist)
-        add(DATASET, VOID + "dataDump", dist)
+        if suffix in W3C_FORMATS:  # an RDF dump; the renames table is a distribution, not a dump
+            add(DATASET, VOID + "dataDump", dist)
         add(dist, RDF + "type", DCAT + "Distribution")
         add(dist, DCT + "title", Literal(name))
         add(dist, DCAT + "downloadURL", dist)
         if suffix in MEDIA_TYPES:
             add(dist, DCAT + "mediaType", IANA + MEDIA_TYPES[suffix])
+        if suffix in W3C_FORMATS:
             add(dist, DCT + "format", FORMATS_NS + W3C_FORMATS[suffix])
         add(dist, DCAT + "byteSize", Literal(len(contents[name]), XSD + "nonNegativeInteger"))
         add(dist, DCT + "license", LICENCE)

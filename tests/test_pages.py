@@ -88,7 +88,7 @@ def test_source_reader_marks_every_sentence_with_coverage_on_top(server: Running
     count = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s sr:text ?t }").rows[0][0]
     assert count is not None
     total = int(count.value)
-    status, text = page(server, "/source?sentence=s18")
+    status, text = page(server, "/source?sentence=srcr-s18")
     assert status == 200
     assert text.count('class="srow') == total
     assert f"<b>{total}</b> sentences" in text and "unaccounted" in text

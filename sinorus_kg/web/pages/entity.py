@@ -163,7 +163,7 @@ def _event_table(ctx: Ctx, events: list[dict[str, object]], labels: dict[str, st
     rows = []
     for r in events:
         iri = str(r["event"])
-        when = esc(r.get("when") or r.get("start") or "")
+        when = esc(str(r.get("when") or r.get("earliestBegin") or r.get("latestBegin") or ""))
         sentence = ""
         if r.get("sentence") and r.get("sentenceText"):
             anchor = str(r["sentence"]).rsplit("/", 1)[-1]

@@ -13,7 +13,8 @@ sentences scoped to their document) is an edit of this module:
 - external records: a ``NOTE_CLASS`` resource ``ANNOTATES`` facts, with a comment and a
   ``NOTE_SOURCE``;
 - dates of events come from the stored query ``TIMELINE_QUERY`` (columns ``event``,
-  ``eventLabel``, ``start``, ``end``, ``precision``), which the model's owners keep current.
+  ``eventLabel``, the four bounds ``earliestBegin`` … ``latestEnd`` with their precision and
+  status, ``when``), which the model's owners keep current.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@ drawn by the project's own plotting code (``sinorus_kg.plots``) as SVG — the s
 precision and open ends as ``sinorus-kg timeline`` — with each bar linking to its page here.
 
 A query's columns are read by role: the item is the first IRI column (its label from
-``<item>Label`` or the store), the start is ``?start`` or the first date column, the end is
-``?end`` (unbound: no end date, drawn open) or, without an end column, the start (a day).
+``<item>Label`` or the store); its time is ``events-timeline``'s four bounds when the query has
+them, else ``?start`` or the first date column to ``?end`` (or the same day); an event the
+timeline query knows is drawn with that query's bounds, precision and open ends.
 Renders are cached: the release does not change while serving, and matplotlib is slow.
 """
 
@@ -17,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from sinorus_kg.engines import QueryResult
-from sinorus_kg.plots import FAMILIES, OTHER, timeline_figure
+from sinorus_kg.plots import FAMILIES, OTHER, placed, timeline_figure
 from sinorus_kg.terms import Term
 from sinorus_kg.web.pages import model, reads
 from sinorus_kg.web.pages.common import local_href
@@ -30,8 +31,14 @@ _CACHE_SIZE = 64
 _HREF = re.compile(r'(xlink:href|href)="([^"]*)"')
 
 
+TIME_KEYS = ("earliestBegin", "latestBegin", "earliestEnd", "latestEnd", "beginPrecision", "endPrecision",
+             "beginStatus", "endStatus", "ongoingAsOf", "point")  # events-timeline's columns of a time span
+
+
 def records_of(result: QueryResult) -> list[dict[str, Any]]:
-    """Timeline records (event, eventLabel, start, end, precision) from a SELECT result's rows."""
+    """Timeline records (``event``, ``eventLabel`` and the four bounds of ``events-timeline``) from a SELECT
+    result's rows: its bound columns when it has them, else its first IRI and date columns (a day, or a span
+    when it has an ``end`` column)."""
     columns = result.columns
     iri_columns = [i for i in range(len(columns)) if any(_kind(r[i]) == "iri" for r in result.rows)]
     date_columns = [i for i in range(len(columns))
@@ -42,19 +49,25 @@ def records_of(result: QueryResult) -> list[dict[str, Any]]:
     start = columns.index("start") if "start" in columns else date_columns[0]
     end = columns.index("end") if "end" in columns else None
     label = columns.index(f"{columns[item]}Label") if f"{columns[item]}Label" in columns else None
-    precision = columns.index("precision") if "precision" in columns else None
+    spans = [k for k in TIME_KEYS if k in columns]
     seen: dict[str, dict[str, Any]] = {}
     for row in result.rows:
-        iri, first = row[item], row[start]
-        if iri is None or iri.kind != "iri" or first is None or iri.value in seen:
+        iri = row[item]
+        if iri is None or iri.kind != "iri" or iri.value in seen:
             continue
-        begin = _date(first.value)
-        if begin is None:
+        record: dict[str, Any] = {"event": iri.value,
+                                  "eventLabel": _value(row[label]) if label is not None else None}
+        if spans:
+            for key in spans:
+                term = row[columns.index(key)]
+                record[key] = _date(term.value) if term is not None and term.datatype == _XSD_DATE else _value(term)
+        else:
+            begin = _date(_value(row[start]))
+            stop = begin if end is None else _date(_value(row[end]))
+            record.update(earliestBegin=begin, latestBegin=begin, earliestEnd=stop, latestEnd=stop)
+        if record.get("earliestBegin") is None and record.get("latestBegin") is None:
             continue
-        stop = begin if end is None else _date(_value(row[end]))
-        seen[iri.value] = {"event": iri.value, "start": begin, "end": stop,
-                           "eventLabel": _value(row[label]) if label is not None else None,
-                           "precision": _value(row[precision]) if precision is not None else None}
+        seen[iri.value] = record
     return list(seen.values())
 
 
@@ -76,18 +89,18 @@ def _date(text: str | None) -> date | None:
 
 
 async def complete(store: ProjectStore, records: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
-    """Fill in labels, precision (from the timeline query's rows) and the colour family of each record."""
+    """Fill in labels, the time span as ``events-timeline`` gives it (bounds, precision, status) and the
+    colour family of each record, placed as ``sinorus-kg timeline`` places it."""
     known = {str(r["event"]): r for r in await reads.timeline_rows(store)}
     kinds = await reads.types_of(store, [str(r["event"]) for r in records])
     out = []
     for record in records:
         iri = str(record["event"])
-        row = dict(record)
-        row["eventLabel"] = labels.get(iri) or row.get("eventLabel") or (known.get(iri) or {}).get("eventLabel")
-        if not row.get("precision"):
-            row["precision"] = (known.get(iri) or {}).get("precision")
+        timeline_row = known.get(iri) or {}
+        row = {**record, **{k: v for k, v in timeline_row.items() if k in TIME_KEYS and v is not None}}
+        row["eventLabel"] = labels.get(iri) or row.get("eventLabel") or timeline_row.get("eventLabel")
         row["family"] = _family(kinds.get(iri, set()))
-        out.append(row)
+        out.append(placed(row))
     return out
 
 
