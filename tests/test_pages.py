@@ -46,6 +46,9 @@ def test_entity_page_shows_labels_facts_both_ways_and_the_attesting_sentence(ser
     assert status == 200
     assert "Xi Jinping" in text and "Си Цзиньпин" in text and "习近平" in text
     assert "Xi Jinping held talks with Russian President Vladimir Putin" in text  # sentence 18, quoted
+    start = text.index("What the document says")
+    attestation = text[start:text.index("</div></div>", start)]
+    assert attestation.count("sentence 18 in the document") == 1  # once, however many predicates cite it
     assert 'href="https://www.wikidata.org/wiki/Q15031"' in text  # to Wikidata, not a local DESCRIBE
     assert "Referenced by" in text and "Talks between Xi Jinping and Vladimir Putin" in text  # incoming facts
     assert '<svg class="timeline"' in text  # his events on a timeline

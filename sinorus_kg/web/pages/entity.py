@@ -78,7 +78,7 @@ async def entity_page(ctx: Ctx, iri: str) -> str:
              _names(desc), _wikidata(desc)]
     if iri in sentences:
         parts.append(_sentence_box(ctx, sentences[iri]))
-    cited = [sentences[o.value] for p, o in desc.outgoing if o.value in sentences]
+    cited = list({o.value: sentences[o.value] for _, o in desc.outgoing if o.value in sentences}.values())
     if cited or notes:
         parts.append(_attestation(ctx, cited, notes, desc, labels))
     if events:
@@ -140,7 +140,10 @@ def _sentence_box(ctx: Ctx, sentence: reads.Sentence) -> str:
 
 def _attestation(ctx: Ctx, cited: list[reads.Sentence], notes: list[reads.Note], desc: reads.Description,
                  labels: dict[str, str]) -> str:
-    by_sentence = {o.value: p for p, o in desc.outgoing}
+    by_sentence: dict[str, str] = {}  # sentence -> how it is cited: a plain citation wins over context
+    for p, o in desc.outgoing:
+        if by_sentence.get(o.value) not in model.CITES:
+            by_sentence[o.value] = p
     claims = "".join(f'<div class="claim">{_how(by_sentence.get(s.iri, ""), labels)}{quote_sentence(ctx, s)}</div>'
                      for s in sorted(cited, key=lambda s: (s.begin, s.index)))
     records = "".join(

@@ -42,7 +42,8 @@ END = SR + "endOffset"
 PART_OF = DCTERMS + "isPartOf"
 DOCUMENT_PATH = DCTERMS + "identifier"  # the document's file, relative to the project's resources
 NO_FACT_REASON = SR + "noFactReason"
-CITES = (SR + "attestedBy", SR + "firstAttestedBy", "http://www.w3.org/ns/prov#wasDerivedFrom")
+CITES = (SR + "attestedBy", SR + "firstAttestedBy", DCTERMS + "source",  # sr:attestedBy ⊑ dcterms:source
+         "http://www.w3.org/ns/prov#wasDerivedFrom")
 CONTEXT = (SR + "contextFrom",)
 
 NOTE_CLASS = SR + "ExternalRecordNote"
