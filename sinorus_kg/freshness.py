@@ -10,7 +10,6 @@ content — and so the release — is current (and hashing the sources costs abo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from pathlib import Path
@@ -33,6 +32,8 @@ def source_paths(root: Path | None = None) -> list[Path]:
 
 def source_checksums(root: Path | None = None) -> bytes:
     """``sha256  path`` lines (paths relative to the resource root), as ``build`` records them."""
+    import hashlib  # here, not at the top: with another release in use (SINORUS_KG_RELEASE) nothing is hashed
+
     base = root or resources.resource_root()
     return "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(base).as_posix()}\n"
                    for p in source_paths(base)).encode()
