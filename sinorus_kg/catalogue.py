@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -22,7 +21,10 @@ from sinorus_kg.ranges import RANGES
 from sinorus_kg.safety import query_form
 from sinorus_kg.terms import Term
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from typing import Any
+
     from sinorus_kg.engines import Engine
 
 PARAM_TYPES = ("iri", "date", "year", "integer", "string", "language")

@@ -9,7 +9,6 @@ project's own query text runs here; a user's text is bound as a literal.
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -107,6 +106,8 @@ def instances(engine: Engine, cls: str) -> list[str]:
 
 def closest(engine: Engine, cls: str, wanted: str, n: int = 3) -> list[str]:
     """Prefixed names of the instances of ``cls`` closest to ``wanted`` (a prefixed name or IRI with a typo)."""
+    import difflib  # only for a typo's suggestions: a cold query given a valid name does not pay for it
+
     names = [shorten(iri) for iri in instances(engine, cls)]
     typed = shorten(wanted)
     close = difflib.get_close_matches(typed, names, n=n, cutoff=0.6)

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from sinorus_kg.errors import InputError
 from sinorus_kg.namespaces import SR, shorten
 from sinorus_kg.terms import Term
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from typing import Any
+
     from sinorus_kg.catalogue import Param, StoredQuery
     from sinorus_kg.engines import Engine
 

@@ -23,9 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from sinorus_kg.errors import InputError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["cache_dir", "open_release_store", "store_path"]
 
