@@ -213,7 +213,7 @@ class OxigraphEngine:
 
             sparql = bind_values(sparql, bindings)
         elif bindings:
-            subs = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
+            subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         try:
             result = self.store.query(sparql, substitutions=subs, prefixes=prefixes)
         except SyntaxError as exc:
@@ -244,7 +244,8 @@ class OxigraphEngine:
         return out
 
 
-def _to_ox(term: Term) -> Any:
+def to_ox(term: Term) -> Any:
+    """A project term as a pyoxigraph term (also for the pages' RDF writers)."""
     import pyoxigraph as ox
 
     if term.kind == "iri":

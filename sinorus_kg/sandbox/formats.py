@@ -61,6 +61,26 @@ def short_name(fmt: str) -> str:
     return BY_MEDIA.get(fmt.strip().lower(), fmt.strip().lower())
 
 
+def weighted(header: str, limit: int = 50) -> list[str]:
+    """The values of an Accept-style header (``Accept``, ``Accept-Language``), lower-cased, best first:
+    by ``q`` (default 1; a malformed ``q`` counts as 0, and ``q=0`` means "not this"), then by position.
+    At most ``limit`` items are read, so a hostile header costs little."""
+    ranges: list[tuple[float, int, str]] = []
+    for index, item in enumerate(header.split(",")[:limit]):
+        value, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, number = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(number)
+                except ValueError:
+                    quality = 0.0
+        if value and quality > 0:
+            ranges.append((-quality, index, value.lower()))
+    return [value for _, _, value in sorted(ranges)]
+
+
 def negotiate(kind: str, fmt: str | None, accept: str | None) -> str:
     """The short format name for a result ``kind``: ``fmt`` wins, then the Accept header."""
     if fmt:
@@ -72,20 +92,7 @@ def negotiate(kind: str, fmt: str | None, accept: str | None) -> str:
     offered = OFFERED[kind]
     if not accept or not accept.strip():
         return offered[0]
-    ranges: list[tuple[float, int, str]] = []
-    for index, item in enumerate(accept.split(",")[:50]):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media and quality > 0:
-            ranges.append((-quality, index, media.lower()))
-    for _, _, media in sorted(ranges):
+    for media in weighted(accept):
         if BY_MEDIA.get(media) in offered:
             return BY_MEDIA[media]
         if media in ("*/*", "application/*"):

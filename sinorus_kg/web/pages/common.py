@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from sinorus_kg.namespaces import shorten
+from sinorus_kg.sandbox.formats import weighted
 from sinorus_kg.web.negotiation import parse_accept
 from sinorus_kg.web.pages import model
 from sinorus_kg.web.routes import Service, service
@@ -48,21 +49,10 @@ def choose_lang(request: Request) -> tuple[str, bool]:
     asked = (request.query_params.get("lang") or "").strip().lower()
     if asked in model.LANGUAGES:
         return asked, True
-    best: tuple[float, int, str] | None = None
-    for order, item in enumerate((request.headers.get("accept-language") or "").split(",")):
-        tag, *params = (part.strip() for part in item.split(";"))
-        primary = tag.lower().split("-")[0]
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if primary in model.LANGUAGES and quality > 0 and (best is None or (-quality, order) < best[:2]):
-            best = (-quality, order, primary)
-    return (best[2] if best else "en"), False
+    for tag in weighted(request.headers.get("accept-language") or ""):
+        if tag.split("-")[0] in model.LANGUAGES:
+            return tag.split("-")[0], False
+    return "en", False
 
 
 @dataclass

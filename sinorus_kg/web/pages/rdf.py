@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from sinorus_kg.engines import to_ox
 from sinorus_kg.namespaces import PREFIXES
 from sinorus_kg.terms import Term
 
 _FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD", "xml": "RDF_XML"}
-
-
-def _ox(term: Term) -> Any:
-    import pyoxigraph as ox
-
-    if term.kind == "iri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
 
 
 def serialize(triples: list[tuple[Term, Term, Term]], fmt: str) -> bytes:
@@ -27,7 +14,7 @@ def serialize(triples: list[tuple[Term, Term, Term]], fmt: str) -> bytes:
     import pyoxigraph as ox
 
     ordered = sorted(set(triples), key=lambda t: tuple(x.n3() for x in t))
-    graph = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in ordered]
+    graph = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ordered]
     rdf_format = getattr(ox.RdfFormat, _FORMATS[fmt])
     prefixes = dict(PREFIXES) if fmt in ("ttl", "xml") else None
     return ox.serialize(graph, format=rdf_format, prefixes=prefixes) or b""
