@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sinorus_kg import resources
@@ -35,14 +34,41 @@ CATALOGUE_GRAPH = "https://w3id.org/sinorus/catalogue"
 GraphFile = tuple[Path, "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
 
 
-@dataclass
 class QueryResult:
+    """A query's answer: ``kind`` "select" (``columns``, ``rows``), "ask" (``boolean``) or "graph"
+    (``triples``); ``truncated`` when the row cap cut it. Compared by value. A plain class, not a
+    dataclass, for the same reason as ``Term``: a cold query does not import ``dataclasses``."""
+
     kind: str  # "select", "ask" or "graph"
-    columns: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
-    truncated: bool = False
+    columns: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None
+    triples: list[tuple[Term, Term, Term]]
+    truncated: bool
+
+    def __init__(self, kind: str, columns: list[str] | None = None, rows: list[tuple[Term | None, ...]] | None = None,
+                 boolean: bool | None = None, triples: list[tuple[Term, Term, Term]] | None = None,
+                 truncated: bool = False) -> None:
+        self.kind = kind
+        self.columns = [] if columns is None else columns
+        self.rows = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples = [] if triples is None else triples
+        self.truncated = truncated
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.kind, self.columns, self.rows, self.boolean, self.triples, self.truncated)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value, not hashable
+
+    def __repr__(self) -> str:
+        return (f"QueryResult(kind={self.kind!r}, columns={self.columns!r}, rows={self.rows!r}, "
+                f"boolean={self.boolean!r}, triples={self.triples!r}, truncated={self.truncated!r})")
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of typed Python values (None for unbound); an ASK or CONSTRUCT result has no
