@@ -7,9 +7,9 @@ imports neither rdflib nor pyoxigraph, so listing and parsing stay cheap.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -20,6 +20,7 @@ from sinorus_kg.terms import Term
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from sinorus_kg.engines import Engine
@@ -166,11 +167,11 @@ class StoredQuery(_Frozen):
     """One ``queries/*.rq`` file: its text and its ``#+`` header (``metadata``: every header
     key as read, not compared)."""
 
-    __slots__ = ("name", "path", "text", "summary", "description", "tags", "params", "view", "paragraphs",
+    __slots__ = ("name", "_path", "text", "summary", "description", "tags", "params", "view", "paragraphs",
                  "metadata")
-    _compared = __slots__[:-1]
+    _compared = ("name", "path", "text", "summary", "description", "tags", "params", "view", "paragraphs")
     name: str
-    path: Path
+    _path: str | os.PathLike[str]
     text: str
     summary: str
     description: str
@@ -180,7 +181,7 @@ class StoredQuery(_Frozen):
     paragraphs: tuple[int, ...]
     metadata: dict[str, Any]
 
-    def __init__(self, name: str, path: Path, text: str, summary: str, description: str = "",
+    def __init__(self, name: str, path: str | os.PathLike[str], text: str, summary: str, description: str = "",
                  tags: tuple[str, ...] = (), params: tuple[Param, ...] = (), view: str = "table",
                  paragraphs: tuple[int, ...] = (), metadata: dict[str, Any] | None = None) -> None:
         for field, value in zip(self.__slots__, (name, path, text, summary, description, tags, params, view,
@@ -189,6 +190,13 @@ class StoredQuery(_Frozen):
 
     def __repr__(self) -> str:  # every field, metadata too, as the dataclass showed it
         return super().__repr__()[:-1] + f", metadata={self.metadata!r})"
+
+    @property
+    def path(self) -> Path:
+        """The ``.rq`` file (kept as given: a cold query reads it without importing ``pathlib``)."""
+        from pathlib import Path
+
+        return Path(self._path)
 
     @property
     def kind(self) -> str:
@@ -255,9 +263,10 @@ def _looks_like_iri(text: str) -> bool:
     return text.startswith("<") or bool(re.fullmatch(r"[A-Za-z][\w.-]*:\S*", text))
 
 
-def parse_query_file(path: Path) -> StoredQuery:
+def parse_query_file(path: str | os.PathLike[str]) -> StoredQuery:
     """Read one ``.rq`` file and its ``#+`` header; a malformed header is an InputError."""
-    text = path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
     meta: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(line)
@@ -270,7 +279,7 @@ def parse_query_file(path: Path) -> StoredQuery:
             meta[key] = value.strip()
     params = tuple(_param(path, name, spec) for name, spec in (meta.get("params") or {}).items())
     return StoredQuery(
-        name=path.stem,
+        name=os.path.splitext(os.path.basename(path))[0],  # Path.stem
         path=path,
         text=text,
         summary=str(meta.get("summary", "")),
@@ -283,7 +292,7 @@ def parse_query_file(path: Path) -> StoredQuery:
     )
 
 
-def _yaml(path: Path, number: int, key: str, value: str) -> Any:
+def _yaml(path: str | os.PathLike[str], number: int, key: str, value: str) -> Any:
     """A structured header value: YAML flow collections. The usual ones (plain words, quoted strings,
     integers) are read here; anything else goes to PyYAML, whose import alone costs a cold query
     ~10 ms — a test holds the two readings equal on every stored query."""
@@ -364,7 +373,7 @@ def _flow_value(tokens: list[tuple[str, Any]], at: int) -> tuple[Any, int]:
     raise ValueError(f"unexpected {value!r}")
 
 
-def _param(path: Path, name: str, spec: Any) -> Param:
+def _param(path: str | os.PathLike[str], name: str, spec: Any) -> Param:
     spec = spec or {}
     kind = str(spec.get("type", "string"))
     if kind not in PARAM_TYPES:
@@ -391,14 +400,19 @@ class Catalogue:
     Files are parsed when first asked for, so running one query reads one header.
     """
 
-    def __init__(self, paths: dict[str, Path]):
+    def __init__(self, paths: Mapping[str, str | os.PathLike[str]]):
         self._paths = dict(sorted(paths.items()))
         self._parsed: dict[str, StoredQuery] = {}
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Catalogue:
-        folder = directory or resources.queries_dir()
-        return cls({p.stem: p for p in folder.glob("*.rq")})
+    def load(cls, directory: str | os.PathLike[str] | None = None) -> Catalogue:
+        """The ``*.rq`` files of ``directory`` (by default the project's ``queries/``), listed, not read."""
+        folder = directory or resources.queries_location()
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            names = []  # as Path.glob: no folder, no queries
+        return cls({name[:-len(".rq")]: os.path.join(folder, name) for name in names if name.endswith(".rq")})
 
     def __iter__(self) -> Iterator[StoredQuery]:
         return (self.get(name) for name in self._paths)

@@ -9,9 +9,9 @@ into query text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -19,6 +19,7 @@ from sinorus_kg.terms import Term
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from rdflib import Graph
@@ -31,7 +32,7 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 # The stored-query catalogue lives in this named graph, apart from the data in the default graph,
 # so that a generic `?x rdfs:label ?l` over the data never meets a query description.
 CATALOGUE_GRAPH = "https://w3id.org/sinorus/catalogue"
-GraphFile = tuple[Path, "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
+GraphFile = tuple["Path", "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
 
 
 class QueryResult:
@@ -91,15 +92,23 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def release_graphs() -> list[GraphFile]:
-    """What the query engines load: the full release into the default graph, the catalogue
-    description into its own named graph (``CATALOGUE_GRAPH``)."""
-    folder = resources.release_dir()
-    graphs: list[GraphFile] = [(folder / "sinorus-full.ttl", None), (folder / "catalogue.ttl", CATALOGUE_GRAPH)]
-    missing = [str(p) for p, _ in graphs if not p.exists()]
+def _release_locations() -> list[tuple[str, str | None]]:
+    """``release_graphs`` with the files as strings (a cold query does not import ``pathlib``)."""
+    folder = resources.release_location()
+    graphs: list[tuple[str, str | None]] = [(os.path.join(folder, "sinorus-full.ttl"), None),
+                                            (os.path.join(folder, "catalogue.ttl"), CATALOGUE_GRAPH)]
+    missing = [path for path, _ in graphs if not os.path.exists(path)]
     if missing:
         raise InputError(f"the release is missing ({', '.join(missing)}): run `sinorus-kg build` first")
     return graphs
+
+
+def release_graphs() -> list[GraphFile]:
+    """What the query engines load: the full release into the default graph, the catalogue
+    description into its own named graph (``CATALOGUE_GRAPH``)."""
+    from pathlib import Path
+
+    return [(Path(path), graph) for path, graph in _release_locations()]
 
 
 def release_files() -> list[Path]:
@@ -139,7 +148,8 @@ def open_release(name: str = DEFAULT_ENGINE) -> Engine:
     if name == "oxigraph":
         from sinorus_kg.store import open_release_store
 
-        return OxigraphEngine(open_release_store(release_graphs(), resources.release_dir() / "SHA256SUMS"))
+        return OxigraphEngine(open_release_store(_release_locations(),
+                                                 os.path.join(resources.release_location(), "SHA256SUMS")))
     if name == "rdflib":
         return RdflibEngine.from_files(release_graphs())
     raise InputError(f"unknown local engine {name!r} (choose oxigraph or rdflib)")
