@@ -335,6 +335,21 @@ def cold_query(release: Path, name: str, runs: int) -> tuple[float, float]:
     return statistics.median(cli_times), statistics.median(bare_times)
 
 
+def _asserted(release: Path) -> int:
+    """The asserted triples of a kept release (lines of sinorus.nt)."""
+    with open(release / "sinorus.nt", "rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def print_cold(document: tuple[float, float], sizes: list[tuple[int, tuple[float, float]]]) -> None:
+    """The cold-query medians (CLI, bare) on the document's release and at each size."""
+    print("\n## Cold `sinorus-kg query relations-established` vs benchmarks/bare_query.py on the same store\n")
+    print(f"- the document's release: CLI {document[0] * 1000:.0f} ms, bare {document[1] * 1000:.0f} ms "
+          f"({document[0] / document[1]:.2f}×)")
+    for triples, (cli, bare) in sizes:
+        print(f"- {triples:,} triples: CLI {cli * 1000:.0f} ms, bare {bare * 1000:.0f} ms ({cli / bare:.2f}×)")
+
+
 def exponent(t1: float, t2: float, n1: int, n2: int) -> str:
     if not (t1 > 0 and t2 > 0) or math.isinf(t2):
         return "–"
@@ -434,6 +449,9 @@ def main() -> None:
     parser.add_argument("--queries-only", action="store_true",
                         help="with --keep: time the stored queries on the builds kept there (no build, no cold run)")
     parser.add_argument("--only", nargs="+", metavar="QUERY", help="time only these stored queries")
+    parser.add_argument("--cold-only", action="store_true",
+                        help="only the cold `query` vs bare_query.py comparison: on the document's release and, "
+                             "with --keep, on the releases kept there for --sizes")
     args = parser.parse_args()
     if args.queries_only and args.keep is None:
         parser.error("--queries-only needs --keep FOLDER (the builds of an earlier run)")
@@ -453,6 +471,13 @@ def main() -> None:
         print_queries(rows, tables)
         return
     document = cold_query(resources.release_dir(), "relations-established", args.cold_runs)
+    if args.cold_only:
+        kept = [root / f"n{size}" / "release" for size in args.sizes] if args.keep else []
+        print_cold(document, [(_asserted(release), cold_query(release, "relations-established", args.cold_runs))
+                              for release in kept])
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+        return
     try:
         for size in args.sizes:
             folder = root / f"n{size}"
@@ -466,12 +491,7 @@ def main() -> None:
               "writers; old: rdflib, pySHACL, owlrl, rdflib serialisation)\n")
         print_stages(rows)
         print_qc(rows)
-        print("\n## Cold `sinorus-kg query relations-established` vs benchmarks/bare_query.py on the same store\n")
-        print(f"- the document's release: CLI {document[0] * 1000:.0f} ms, bare {document[1] * 1000:.0f} ms "
-              f"({document[0] / document[1]:.1f}×)")
-        for row, (cli, bare) in zip(rows, cold, strict=True):
-            print(f"- {row['triples']:,} triples: CLI {cli * 1000:.0f} ms, bare {bare * 1000:.0f} ms "
-                  f"({cli / bare:.1f}×)")
+        print_cold(document, [(row["triples"], times) for row, times in zip(rows, cold, strict=True)])
         print("\n## Stored queries")
         print_queries(rows, tables)
     finally:

@@ -7,12 +7,9 @@ imports neither rdflib nor pyoxigraph, so listing and parsing stay cheap.
 
 from __future__ import annotations
 
+import os
 import re
-import shlex
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -23,6 +20,7 @@ from sinorus_kg.terms import Term
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from sinorus_kg.engines import Engine
@@ -33,26 +31,72 @@ _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
 Resolver = Callable[["Param", str], Term]  # an entity parameter's name -> its IRI (``lookup.resolve``)
 
 
-@dataclass(frozen=True)
-class Param:
+class _Frozen:
+    """Value objects compared by their fields and not changed after ``__init__``: what
+    ``@dataclass(frozen=True)`` gave Param and StoredQuery, written out because importing
+    ``dataclasses`` (it brings ``inspect``) and generating their methods cost a cold
+    ``sinorus-kg query`` about as much as opening the store."""
+
+    __slots__ = ()
+    _compared: tuple[str, ...] = ()  # the fields equality, hashing and repr use, in order
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._compared)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
+        return f"{type(self).__name__}({fields})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle through __init__ (the slots are frozen)
+        fields: tuple[str, ...] = self.__slots__  # the subclass's: its __init__ takes them in this order
+        return (self.__class__, tuple(getattr(self, name) for name in fields))
+
+
+class Param(_Frozen):
     """A typed query parameter, bound to the variable of the same name."""
 
+    __slots__ = ("name", "type", "cls", "default", "example", "optional", "description", "range", "after")
+    _compared = __slots__
     name: str
     type: str
-    cls: str | None = None
-    default: str | None = None
-    example: str | None = None
-    optional: bool = False
-    description: str = ""
-    range: str | None = None  # a range resolved from the data at run time (``ranges.RANGES``)
-    after: str | None = None  # the parameter this one may not precede (``to`` after ``from``)
+    cls: str | None
+    default: str | None
+    example: str | None
+    optional: bool
+    description: str
+    range: str | None  # a range resolved from the data at run time (``ranges.RANGES``)
+    after: str | None  # the parameter this one may not precede (``to`` after ``from``)
+
+    def __init__(self, name: str, type: str, cls: str | None = None, default: str | None = None,
+                 example: str | None = None, optional: bool = False, description: str = "",
+                 range: str | None = None, after: str | None = None) -> None:
+        for field, value in zip(self.__slots__, (name, type, cls, default, example, optional, description,
+                                                  range, after), strict=True):
+            object.__setattr__(self, field, value)
 
     def bind(self, raw: object, resolve: Resolver | None = None) -> Term:
         """The RDF term for a user's value (a string, or an int/date from Python); a bad value is
         an InputError naming the parameter. An IRI parameter given something that is not an IRI
         or a prefixed name ("Sergey Lavrov") is looked up by ``resolve`` (``lookup.resolve`` on an
         engine) when there is one."""
-        raw = raw.isoformat() if isinstance(raw, date) else str(raw)
+        if not isinstance(raw, str):  # an int or a date from Python (datetime is imported only then)
+            from datetime import date
+
+            raw = raw.isoformat() if isinstance(raw, date) else str(raw)
         text = raw.strip()
         try:
             if self.type == "iri":
@@ -63,6 +107,8 @@ class Param:
                     return resolve(self, text)
                 return Term.iri(expand(text))
             if self.type == "date":
+                from datetime import date
+
                 return Term.literal(date.fromisoformat(text).isoformat(), _XSD + "date")
             if self.type in ("year", "integer"):
                 value = int(text)
@@ -81,6 +127,8 @@ class Param:
                 raise InputError(f"parameter {self.name!r}: unknown prefix {prefix}: in {raw!r} (the prefixes: "
                                  f"{', '.join(p + ':' for p in PREFIXES)})") from None
             if self.type == "iri" and not _looks_like_iri(text):
+                import shlex
+
                 raise InputError(f"parameter {self.name!r}: {raw!r} is not a prefixed name such as "
                                  f"{self.example_name()}; to find one by name, run `sinorus-kg search "
                                  f"{shlex.quote(text)}`") from None
@@ -115,18 +163,40 @@ class Param:
         }[self.type]
 
 
-@dataclass(frozen=True)
-class StoredQuery:
+class StoredQuery(_Frozen):
+    """One ``queries/*.rq`` file: its text and its ``#+`` header (``metadata``: every header
+    key as read, not compared)."""
+
+    __slots__ = ("name", "_path", "text", "summary", "description", "tags", "params", "view", "paragraphs",
+                 "metadata")
+    _compared = ("name", "path", "text", "summary", "description", "tags", "params", "view", "paragraphs")
     name: str
-    path: Path
+    _path: str | os.PathLike[str]
     text: str
     summary: str
-    description: str = ""
-    tags: tuple[str, ...] = ()
-    params: tuple[Param, ...] = ()
-    view: str = "table"
-    paragraphs: tuple[int, ...] = ()
-    metadata: dict[str, Any] = field(default_factory=dict, compare=False)
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+    view: str
+    paragraphs: tuple[int, ...]
+    metadata: dict[str, Any]
+
+    def __init__(self, name: str, path: str | os.PathLike[str], text: str, summary: str, description: str = "",
+                 tags: tuple[str, ...] = (), params: tuple[Param, ...] = (), view: str = "table",
+                 paragraphs: tuple[int, ...] = (), metadata: dict[str, Any] | None = None) -> None:
+        for field, value in zip(self.__slots__, (name, path, text, summary, description, tags, params, view,
+                                                  paragraphs, {} if metadata is None else metadata), strict=True):
+            object.__setattr__(self, field, value)
+
+    def __repr__(self) -> str:  # every field, metadata too, as the dataclass showed it
+        return super().__repr__()[:-1] + f", metadata={self.metadata!r})"
+
+    @property
+    def path(self) -> Path:
+        """The ``.rq`` file (kept as given: a cold query reads it without importing ``pathlib``)."""
+        from pathlib import Path
+
+        return Path(self._path)
 
     @property
     def kind(self) -> str:
@@ -193,9 +263,10 @@ def _looks_like_iri(text: str) -> bool:
     return text.startswith("<") or bool(re.fullmatch(r"[A-Za-z][\w.-]*:\S*", text))
 
 
-def parse_query_file(path: Path) -> StoredQuery:
+def parse_query_file(path: str | os.PathLike[str]) -> StoredQuery:
     """Read one ``.rq`` file and its ``#+`` header; a malformed header is an InputError."""
-    text = path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
     meta: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         match = _HEADER.match(line)
@@ -208,7 +279,7 @@ def parse_query_file(path: Path) -> StoredQuery:
             meta[key] = value.strip()
     params = tuple(_param(path, name, spec) for name, spec in (meta.get("params") or {}).items())
     return StoredQuery(
-        name=path.stem,
+        name=os.path.splitext(os.path.basename(path))[0],  # Path.stem
         path=path,
         text=text,
         summary=str(meta.get("summary", "")),
@@ -221,7 +292,7 @@ def parse_query_file(path: Path) -> StoredQuery:
     )
 
 
-def _yaml(path: Path, number: int, key: str, value: str) -> Any:
+def _yaml(path: str | os.PathLike[str], number: int, key: str, value: str) -> Any:
     """A structured header value: YAML flow collections. The usual ones (plain words, quoted strings,
     integers) are read here; anything else goes to PyYAML, whose import alone costs a cold query
     ~10 ms — a test holds the two readings equal on every stored query."""
@@ -302,7 +373,7 @@ def _flow_value(tokens: list[tuple[str, Any]], at: int) -> tuple[Any, int]:
     raise ValueError(f"unexpected {value!r}")
 
 
-def _param(path: Path, name: str, spec: Any) -> Param:
+def _param(path: str | os.PathLike[str], name: str, spec: Any) -> Param:
     spec = spec or {}
     kind = str(spec.get("type", "string"))
     if kind not in PARAM_TYPES:
@@ -329,14 +400,19 @@ class Catalogue:
     Files are parsed when first asked for, so running one query reads one header.
     """
 
-    def __init__(self, paths: dict[str, Path]):
+    def __init__(self, paths: Mapping[str, str | os.PathLike[str]]):
         self._paths = dict(sorted(paths.items()))
         self._parsed: dict[str, StoredQuery] = {}
 
     @classmethod
-    def load(cls, directory: Path | None = None) -> Catalogue:
-        folder = directory or resources.queries_dir()
-        return cls({p.stem: p for p in folder.glob("*.rq")})
+    def load(cls, directory: str | os.PathLike[str] | None = None) -> Catalogue:
+        """The ``*.rq`` files of ``directory`` (by default the project's ``queries/``), listed, not read."""
+        folder = directory or resources.queries_location()
+        try:
+            names = os.listdir(folder)
+        except FileNotFoundError:
+            names = []  # as Path.glob: no folder, no queries
+        return cls({name[:-len(".rq")]: os.path.join(folder, name) for name in names if name.endswith(".rq")})
 
     def __iter__(self) -> Iterator[StoredQuery]:
         return (self.get(name) for name in self._paths)

@@ -9,10 +9,9 @@ into query text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -20,6 +19,7 @@ from sinorus_kg.terms import Term
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
     from rdflib import Graph
@@ -32,17 +32,44 @@ RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 # The stored-query catalogue lives in this named graph, apart from the data in the default graph,
 # so that a generic `?x rdfs:label ?l` over the data never meets a query description.
 CATALOGUE_GRAPH = "https://w3id.org/sinorus/catalogue"
-GraphFile = tuple[Path, "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
+GraphFile = tuple["Path", "str | None"]  # a Turtle file and the named graph it is loaded into (None: default)
 
 
-@dataclass
 class QueryResult:
+    """A query's answer: ``kind`` "select" (``columns``, ``rows``), "ask" (``boolean``) or "graph"
+    (``triples``); ``truncated`` when the row cap cut it. Compared by value. A plain class, not a
+    dataclass, for the same reason as ``Term``: a cold query does not import ``dataclasses``."""
+
     kind: str  # "select", "ask" or "graph"
-    columns: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
-    truncated: bool = False
+    columns: list[str]
+    rows: list[tuple[Term | None, ...]]
+    boolean: bool | None
+    triples: list[tuple[Term, Term, Term]]
+    truncated: bool
+
+    def __init__(self, kind: str, columns: list[str] | None = None, rows: list[tuple[Term | None, ...]] | None = None,
+                 boolean: bool | None = None, triples: list[tuple[Term, Term, Term]] | None = None,
+                 truncated: bool = False) -> None:
+        self.kind = kind
+        self.columns = [] if columns is None else columns
+        self.rows = [] if rows is None else rows
+        self.boolean = boolean
+        self.triples = [] if triples is None else triples
+        self.truncated = truncated
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.kind, self.columns, self.rows, self.boolean, self.triples, self.truncated)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QueryResult):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: compared by value, not hashable
+
+    def __repr__(self) -> str:
+        return (f"QueryResult(kind={self.kind!r}, columns={self.columns!r}, rows={self.rows!r}, "
+                f"boolean={self.boolean!r}, triples={self.triples!r}, truncated={self.truncated!r})")
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of typed Python values (None for unbound); an ASK or CONSTRUCT result has no
@@ -65,15 +92,23 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def release_graphs() -> list[GraphFile]:
-    """What the query engines load: the full release into the default graph, the catalogue
-    description into its own named graph (``CATALOGUE_GRAPH``)."""
-    folder = resources.release_dir()
-    graphs: list[GraphFile] = [(folder / "sinorus-full.ttl", None), (folder / "catalogue.ttl", CATALOGUE_GRAPH)]
-    missing = [str(p) for p, _ in graphs if not p.exists()]
+def _release_locations() -> list[tuple[str, str | None]]:
+    """``release_graphs`` with the files as strings (a cold query does not import ``pathlib``)."""
+    folder = resources.release_location()
+    graphs: list[tuple[str, str | None]] = [(os.path.join(folder, "sinorus-full.ttl"), None),
+                                            (os.path.join(folder, "catalogue.ttl"), CATALOGUE_GRAPH)]
+    missing = [path for path, _ in graphs if not os.path.exists(path)]
     if missing:
         raise InputError(f"the release is missing ({', '.join(missing)}): run `sinorus-kg build` first")
     return graphs
+
+
+def release_graphs() -> list[GraphFile]:
+    """What the query engines load: the full release into the default graph, the catalogue
+    description into its own named graph (``CATALOGUE_GRAPH``)."""
+    from pathlib import Path
+
+    return [(Path(path), graph) for path, graph in _release_locations()]
 
 
 def release_files() -> list[Path]:
@@ -113,7 +148,8 @@ def open_release(name: str = DEFAULT_ENGINE) -> Engine:
     if name == "oxigraph":
         from sinorus_kg.store import open_release_store
 
-        return OxigraphEngine(open_release_store(release_graphs(), resources.release_dir() / "SHA256SUMS"))
+        return OxigraphEngine(open_release_store(_release_locations(),
+                                                 os.path.join(resources.release_location(), "SHA256SUMS")))
     if name == "rdflib":
         return RdflibEngine.from_files(release_graphs())
     raise InputError(f"unknown local engine {name!r} (choose oxigraph or rdflib)")

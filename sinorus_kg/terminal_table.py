@@ -11,8 +11,9 @@ When the columns cannot all fit with their values whole, each row is printed as 
 from __future__ import annotations
 
 import io
+import os
 import re
-import shutil
+import sys
 from collections.abc import Sequence
 
 PIPE_WIDTH = 160  # output to a file or a pipe: wide, so that nothing is wrapped without need
@@ -28,8 +29,19 @@ _BORDER = 3  # "│ " before each column and " " after it; one more "│" closes
 
 
 def terminal_width() -> int:
-    """The terminal's width in characters (``COLUMNS`` first), at least ``MIN_WIDTH``."""
-    return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
+    """The terminal's width in characters (``COLUMNS`` first), at least ``MIN_WIDTH``: the columns
+    ``shutil.get_terminal_size((PIPE_WIDTH, 24))`` gives, read here because importing ``shutil``
+    costs a cold query ~4 ms."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns or PIPE_WIDTH  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, a closed one, or not a terminal
+            columns = PIPE_WIDTH
+    return max(columns, MIN_WIDTH)
 
 
 def _atom(cell: str, cap: int, names: bool = True) -> int:
@@ -69,6 +81,15 @@ def render_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: i
         if rows:
             return render_records(columns, rows, width)
         widths = [len(c) for c in columns]
+    from sinorus_kg.boxed_table import can_draw, draw
+
+    if can_draw(columns, rows, widths, width):  # rich's table, drawn without importing rich (~30 ms)
+        return draw(columns, rows, widths)
+    return rich_table(columns, rows, widths, width)
+
+
+def rich_table(columns: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int], width: int) -> str:
+    """The table drawn by rich, with these column widths, on a console ``width`` wide."""
     from rich.console import Console
     from rich.table import Table
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~8 ms of a cold query)
 if TYPE_CHECKING:
     from typing import Any
@@ -14,12 +11,72 @@ _INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "positiveInte
                                  "nonNegativeInteger", "negativeInteger", "nonPositiveInteger")}
 
 
-@dataclass(frozen=True, order=True)
 class Term:
+    """An IRI, blank node or literal: immutable, hashable, ordered by (kind, value, datatype, lang).
+
+    Written out rather than a dataclass: importing ``dataclasses`` (it brings ``inspect``) and
+    generating the methods cost a cold ``sinorus-kg query`` about as much as opening the store.
+    """
+
+    __slots__ = ("kind", "value", "datatype", "lang")
     kind: str  # "iri", "bnode" or "literal"
     value: str
-    datatype: str | None = None
-    lang: str | None = None
+    datatype: str | None
+    lang: str | None
+
+    def __init__(self, kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> None:
+        set_field = object.__setattr__
+        set_field(self, "kind", kind)
+        set_field(self, "value", value)
+        set_field(self, "datatype", datatype)
+        set_field(self, "lang", lang)
+
+    def _fields(self) -> tuple[str, str, str | None, str | None]:
+        return (self.kind, self.value, self.datatype, self.lang)
+
+    def __repr__(self) -> str:
+        return f"Term(kind={self.kind!r}, value={self.value!r}, datatype={self.datatype!r}, lang={self.lang!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Term):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __lt__(self, other: Term) -> bool:
+        if not isinstance(other, Term):
+            return NotImplemented
+        return self._fields() < other._fields()
+
+    def __le__(self, other: Term) -> bool:
+        if not isinstance(other, Term):
+            return NotImplemented
+        return self._fields() <= other._fields()
+
+    def __gt__(self, other: Term) -> bool:
+        if not isinstance(other, Term):
+            return NotImplemented
+        return self._fields() > other._fields()
+
+    def __ge__(self, other: Term) -> bool:
+        if not isinstance(other, Term):
+            return NotImplemented
+        return self._fields() >= other._fields()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")  # frozen, as its hash requires
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[Term], tuple[str, str, str | None, str | None]]:
+        return (Term, self._fields())  # copy and pickle through __init__ (the slots are frozen)
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The fields by name (what ``dataclasses.asdict`` gave; ``Term(**d)`` reads it back)."""
+        return {"kind": self.kind, "value": self.value, "datatype": self.datatype, "lang": self.lang}
 
     @classmethod
     def iri(cls, value: str) -> Term:
@@ -47,6 +104,8 @@ class Term:
             if self.datatype == _XSD + "boolean":
                 return self.value in ("true", "1")
             if self.datatype == _XSD + "date":
+                from datetime import date
+
                 return date.fromisoformat(self.value)
         except ValueError:
             return self.value

@@ -58,7 +58,7 @@ class QueryRequest:
 
     def to_json(self) -> bytes:
         data = asdict(self)
-        data["bindings"] = {k: asdict(v) for k, v in self.bindings.items()}
+        data["bindings"] = {k: v.as_dict() for k, v in self.bindings.items()}
         return json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
     @classmethod
