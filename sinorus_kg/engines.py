@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
@@ -260,11 +260,14 @@ class OxigraphEngine:
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
             columns = [v.value for v in result.variables]
-            rows, truncated = _truncate(
-                (tuple(_from_ox(s[c]) for c in columns) for s in result), max_rows, max_bytes)
+            # A solution iterates its values in column order (None where unbound): indexing it by
+            # name, column by column, cost more than the query on large answers.
+            convert = _converter()
+            rows, truncated = _truncate((tuple(map(convert, s)) for s in result), max_rows, max_bytes)
             return QueryResult("select", columns=columns, rows=rows, truncated=truncated)
+        convert = _converter()
         triples, truncated = _truncate(
-            ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in result), max_rows, max_bytes)
+            ((convert(t.subject), convert(t.predicate), convert(t.object)) for t in result), max_rows, max_bytes)
         return QueryResult("graph", triples=triples, truncated=truncated)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
@@ -291,6 +294,23 @@ def to_ox(term: Term) -> Any:
     if term.lang:
         return ox.Literal(term.value, language=term.lang)
     return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
+
+
+def _converter() -> Callable[[Any], Term | None]:
+    """``_from_ox`` remembering each term of one answer: answers repeat terms (kinds, statuses,
+    dates, the same entity on many rows), and building a Term costs more than finding it again."""
+    memo: dict[Any, Term | None] = {}
+    get = memo.get
+
+    def convert(node: Any) -> Term | None:
+        if node is None:
+            return None
+        term = get(node)
+        if term is None:
+            term = memo[node] = _from_ox(node)
+        return term
+
+    return convert
 
 
 def _from_ox(node: Any) -> Term | None:
