@@ -9,12 +9,21 @@ For each size (asserted triples of a project-shaped synthetic graph, ``sinorus_k
    Jena SHACL, owlrl, rdflib serialisation) where they finish in reasonable time (``--old-max``);
 3. each QC query on the build's store (their cost is the queries' text, not the engine's);
 4. HermiT's consistency check on its own (``--hermit-max``; a separate step, outside the goals);
-5. every stored query on pyoxigraph (embedded), rdflib (``--rdflib-max``), Apache Jena ARQ
-   (Debian's libapache-jena-java, when installed) and an Oxigraph server over HTTP on
-   127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared;
+5. every stored query on pyoxigraph in memory, pyoxigraph on the on-disk store the CLI opens
+   (``oxigraph-disk``: ``store.open_release_store``, read-only; a query can be several times
+   slower there), rdflib (``--rdflib-max``), Apache Jena ARQ (Debian's libapache-jena-java, when
+   installed; on a TDB2 database above ``--tdb2-above``) and an Oxigraph server over HTTP on
+   127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared and each
+   pyoxigraph store's ratio to the best engine;
 6. a cold ``sinorus-kg query NAME`` against ``benchmarks/bare_query.py`` — a bare Python process
    opening the same on-disk store and running the same query — on the document's release and
    on each size's.
+
+``--release-by-copy`` skips the build and times only the stored queries, on the document's full
+release copied to each size (``synthetic.write_release_copies``: the release of k disjoint copies
+is k renamed copies of the release, as ``tests/test_synthetic_release.py`` checks against a real
+build), streamed as N-Triples: 10M triples, whose build would need ~25 GB, in ~6 GB (pyoxigraph's
+in-memory store up to ``--memory-max``, then the on-disk store, then Jena on TDB2 with ``--jena-heap``).
 
 Growth exponents (log t2/t1 / log n2/n1) are printed between consecutive sizes.
 ``make bench-scale`` runs 10k, 100k and 1M; ``--sizes 3000 --quick`` is the smoke run the
