@@ -253,7 +253,7 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
     files: list[tuple[Path, str | None]] = [(data_file, None), (row["release"] / "catalogue.ttl", CATALOGUE_GRAPH)]
     catalogue = [q for q in Catalogue.load() if not args.only or q.name in args.only]
     results: dict[str, dict[str, Any]] = {q.name: {} for q in catalogue}
-    if not args.quick:
+    if not args.quick and not args.no_jena:
         jena_queries(row, args, folder, catalogue, data_file, results)
     engines: dict[str, Any] = {}
     if row["full"] <= args.memory_max:
@@ -510,6 +510,7 @@ def main() -> None:
     parser.add_argument("--jena-heap", help="the JVM's -Xmx for Jena ARQ (default: SINORUS_JAVA_HEAP or 2g)")
     parser.add_argument("--slow", type=float, default=10.0,
                         help="seconds: a query whose first run took longer is timed by that run alone")
+    parser.add_argument("--no-jena", action="store_true", help="leave Jena ARQ out (e.g. timed in another run)")
     parser.add_argument("--jena-timeout", type=float, default=600.0, help="seconds before Jena gives up a query")
     args = parser.parse_args()
     if args.queries_only and args.keep is None:
