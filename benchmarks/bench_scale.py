@@ -9,12 +9,21 @@ For each size (asserted triples of a project-shaped synthetic graph, ``sinorus_k
    Jena SHACL, owlrl, rdflib serialisation) where they finish in reasonable time (``--old-max``);
 3. each QC query on the build's store (their cost is the queries' text, not the engine's);
 4. HermiT's consistency check on its own (``--hermit-max``; a separate step, outside the goals);
-5. every stored query on pyoxigraph (embedded), rdflib (``--rdflib-max``), Apache Jena ARQ
-   (Debian's libapache-jena-java, when installed) and an Oxigraph server over HTTP on
-   127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared;
+5. every stored query on pyoxigraph in memory, pyoxigraph on the on-disk store the CLI opens
+   (``oxigraph-disk``: ``store.open_release_store``, read-only; a query can be several times
+   slower there), rdflib (``--rdflib-max``), Apache Jena ARQ (Debian's libapache-jena-java, when
+   installed; on a TDB2 database above ``--tdb2-above``) and an Oxigraph server over HTTP on
+   127.0.0.1 (the ``oxigraph`` package, when installed), with the row counts compared and each
+   pyoxigraph store's ratio to the best engine;
 6. a cold ``sinorus-kg query NAME`` against ``benchmarks/bare_query.py`` — a bare Python process
    opening the same on-disk store and running the same query — on the document's release and
    on each size's.
+
+``--release-by-copy`` skips the build and times only the stored queries, on the document's full
+release copied to each size (``synthetic.write_release_copies``: the release of k disjoint copies
+is k renamed copies of the release, as ``tests/test_synthetic_release.py`` checks against a real
+build), streamed as N-Triples: 10M triples, whose build would need ~25 GB, in ~6 GB (pyoxigraph's
+in-memory store up to ``--memory-max``, then the on-disk store, then Jena on TDB2 with ``--jena-heap``).
 
 Growth exponents (log t2/t1 / log n2/n1) are printed between consecutive sizes.
 ``make bench-scale`` runs 10k, 100k and 1M; ``--sizes 3000 --quick`` is the smoke run the
@@ -38,6 +47,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import scale_stores
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -231,24 +242,30 @@ def free_port() -> int:
 
 
 def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> dict[str, dict[str, Any]]:
-    """Median ms and row count of every stored query on every engine available."""
+    """Median ms and row count of every stored query on every engine available. Jena runs first,
+    as its own process, so that its heap and the Python engines' stores are never held at once."""
     from sinorus_kg.catalogue import Catalogue
     from sinorus_kg.engines import CATALOGUE_GRAPH, OxigraphEngine, RdflibEngine
-    from sinorus_kg.remote import EndpointEngine, bind_values
+    from sinorus_kg.remote import EndpointEngine
 
     # As every engine loads a release: the data in the default graph, the catalogue in its own graph.
-    files: list[tuple[Path, str | None]] = [(row["release"] / "sinorus-full.ttl", None),
-                                            (row["release"] / "catalogue.ttl", CATALOGUE_GRAPH)]
+    data_file = row.get("data file", row["release"] / "sinorus-full.ttl")
+    files: list[tuple[Path, str | None]] = [(data_file, None), (row["release"] / "catalogue.ttl", CATALOGUE_GRAPH)]
     catalogue = [q for q in Catalogue.load() if not args.only or q.name in args.only]
     results: dict[str, dict[str, Any]] = {q.name: {} for q in catalogue}
+    if not args.quick and not args.no_jena:
+        jena_queries(row, args, folder, catalogue, data_file, results)
     engines: dict[str, Any] = {}
-    row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
-    engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
+    if row["full"] <= args.memory_max:
+        row["load oxigraph"], engines["oxigraph"] = timed(lambda: OxigraphEngine.from_files(files))
+        if not args.release_by_copy:
+            engines["oxigraph-subs"] = OxigraphEngine(engines["oxigraph"].store, binding="substitutions")
+    row["load oxigraph-disk"], engines["oxigraph-disk"] = scale_stores.disk_engine(files, row["release"], folder)
     if row["triples"] <= args.rdflib_max:
         row["load rdflib"], engines["rdflib"] = timed(lambda: RdflibEngine.from_files(files))
     server = None
     oxigraph_cli = shutil.which("oxigraph") or str(BIN / "oxigraph")
-    if not args.quick and Path(oxigraph_cli).exists():
+    if not args.quick and not args.release_by_copy and Path(oxigraph_cli).exists():
         location = folder / "oxigraph-server"
         for path, graph in files:
             subprocess.run([oxigraph_cli, "load", "--location", str(location), "--file", str(path),
@@ -268,29 +285,53 @@ def query_table(row: dict[str, Any], args: argparse.Namespace, folder: Path) -> 
         for stored in catalogue:
             bindings, text = stored.bindings(), stored.sparql()
             for name, engine in engines.items():
-                count = _rows(engine.run(text, bindings))
-                took = median_ms(lambda e=engine, t=text, b=bindings: e.run(t, b), args.runs)
-                results[stored.name][name] = (took, count)
+                first, result = timed(lambda e=engine, t=text, b=bindings: e.run(t, b))
+                took = first * 1000 if first > args.slow else \
+                    median_ms(lambda e=engine, t=text, b=bindings: e.run(t, b), args.runs)
+                results[stored.name][name] = (took, _rows(result))
+            if args.release_by_copy:
+                print(f"#   {stored.name}: " + ", ".join(f"{e} {t:.0f} ms ({n})" for e, (t, n)
+                                                         in results[stored.name].items()), file=sys.stderr, flush=True)
     finally:
         if server is not None:
             server.terminate()
             server.wait()
-    from sinorus_kg import jena
-
-    if jena.available() and not args.quick:
-        qdir = folder / "bound-queries"
-        qdir.mkdir(exist_ok=True)
-        for stored in catalogue:
-            (qdir / f"{stored.name}.rq").write_text(bind_values(stored.sparql(), stored.bindings()), encoding="utf-8")
-        data_files = [str(path) for path, graph in files if graph is None]  # ArqBench loads the default graph
-        proc = jena.run(str(HERE / "ArqBench.java"), str(args.runs), str(qdir), *data_files)
-        for line in proc.stdout.decode().splitlines():
-            fields = line.split("\t")
-            if fields[0] == "#load":
-                row["load jena"] = float(fields[1]) / 1000
-            elif len(fields) == 3:
-                results[fields[0]]["jena"] = (float(fields[1]), int(fields[2]))
     return results
+
+
+def jena_queries(row: dict[str, Any], args: argparse.Namespace, folder: Path, catalogue: list[Any], data_file: Path,
+                 results: dict[str, dict[str, Any]]) -> None:
+    """Every stored query on Jena ARQ (``ArqBench.java``): an in-memory dataset, or a TDB2 database
+    above ``--tdb2-above`` full triples (an in-memory dataset of 10M triples needs a heap of
+    ~10 GB); ``--slow`` and ``--jena-timeout`` bound the slowest queries."""
+    from sinorus_kg import jena
+    from sinorus_kg.remote import bind_values
+
+    if not jena.available():
+        return
+    qdir = folder / "bound-queries"
+    qdir.mkdir(exist_ok=True)
+    for stale in qdir.glob("*.rq"):
+        stale.unlink()
+    for stored in catalogue:
+        (qdir / f"{stored.name}.rq").write_text(bind_values(stored.sparql(), stored.bindings()), encoding="utf-8")
+    data = [str(data_file)]  # ArqBench loads the default graph
+    if row["full"] > args.tdb2_above:
+        row["load jena-tdb2 (tdb2.tdbloader)"], location = scale_stores.tdb2_location(data_file, folder,
+                                                                                       args.jena_heap)
+        data, engine = [str(location)], "jena-tdb2"
+    else:
+        engine = "jena"
+    os.environ["ARQBENCH_SLOW_MS"] = str(int(args.slow * 1000))
+    os.environ["ARQBENCH_TIMEOUT_MS"] = str(int(args.jena_timeout * 1000))
+    proc = jena.run(str(HERE / "ArqBench.java"), str(args.runs), str(qdir), *data, heap=args.jena_heap)
+    for line in proc.stdout.decode().splitlines():
+        fields = line.split("\t")
+        if fields[0] == "#load":
+            row[f"load {engine}"] = float(fields[1]) / 1000
+        elif len(fields) == 3:
+            rows = int(fields[2])
+            results[fields[0]][engine] = (float(fields[1]), rows if rows >= 0 else None)
 
 
 def _rows(result: Any) -> int:
@@ -407,30 +448,55 @@ def print_qc(rows: list[dict[str, Any]]) -> None:
         print(f"| {name} | " + " | ".join(fmt_s(v) for v in values) + "".join(f" | {g}" for g in growth) + " |")
 
 
+RATIOS = ("oxigraph", "oxigraph-disk")  # the default engine, in memory and as the CLI opens it
+
+
+def _cell(found: dict[str, Any], engine: str) -> str:
+    if engine not in found:
+        return "–"
+    took, count = found[engine]
+    return "timeout" if math.isinf(took) else f"{took:.1f} ({count})"
+
+
 def print_queries(rows: list[dict[str, Any]], tables: list[dict[str, dict[str, Any]]]) -> None:
     engines = sorted({e for t in tables for q in t.values() for e in q})
+    ratios = [e for e in RATIOS if e in engines]
     for row, table in zip(rows, tables, strict=True):
         print(f"\n### {row['triples']:,} triples (full: {row['full']:,}) — median ms (rows)\n")
-        print("| query | " + " | ".join(engines) + " | oxigraph / best |")
-        print("|---" * (len(engines) + 2) + "|")
+        loads = {k: v for k, v in row.items() if k.startswith("load ") or k == "write copies"}
+        if loads:
+            print("Loads: " + ", ".join(f"{k.removeprefix('load ')} {v:.1f} s" for k, v in loads.items()) + "\n")
+        print("| query | " + " | ".join(engines) + "".join(f" | {e} / best" for e in ratios) + " |")
+        print("|---" * (len(engines) + len(ratios) + 1) + "|")
+        collapsing = []
         for name, found in table.items():
-            cells = [f"{found[e][0]:.1f} ({found[e][1]})" if e in found else "–" for e in engines]
-            counts = {found[e][1] for e in found}
+            cells = [_cell(found, e) for e in engines]
+            counts = {v[1] for v in found.values() if v[1] is not None}
             flag = "" if len(counts) <= 1 else " ROWS DIFFER"
             best = min(v[0] for v in found.values())
-            ratio = found["oxigraph"][0] / best if best > 0 else 1.0
-            print(f"| {name} | " + " | ".join(cells) + f" | {ratio:.1f}×{flag} |")
+            shown = []
+            for e in ratios:
+                ratio = found[e][0] / best if e in found and best > 0 else None
+                shown.append("–" if ratio is None else f"{ratio:.1f}×")
+                if e in found and (found[e][0] > 300 or (ratio or 1) > 2):
+                    collapsing.append(f"{name} ({e} {found[e][0]:.0f} ms, {ratio or 1:.1f}× the best)")
+            print(f"| {name} | " + " | ".join(cells) + "".join(f" | {r}" for r in shown) + f"{flag} |")
         for e in engines:
-            times = [found[e][0] for found in table.values() if e in found]
+            times = [found[e][0] for found in table.values() if e in found and not math.isinf(found[e][0])]
+            stopped = sum(1 for found in table.values() if e in found and math.isinf(found[e][0]))
             if times:
                 print(f"| **median {e}** | {statistics.median(times):.1f} ms, total {sum(times) / 1000:.2f} s, "
-                      f"slowest {max(times):.0f} ms |")
+                      f"slowest {max(times):.0f} ms" + (f", {stopped} timed out" if stopped else "") + " |")
+        if collapsing:
+            print(f"\nOver 300 ms or over 2× the best engine at {row['triples']:,}: " + "; ".join(collapsing))
     if len(tables) > 1:
         print("\nGrowth of each query on pyoxigraph between the two largest sizes (n^k):")
         (a, ta), (b, tb) = (rows[-2]["triples"], tables[-2]), (rows[-1]["triples"], tables[-1])
         for name in tb:
-            if "oxigraph" in ta.get(name, {}) and "oxigraph" in tb[name]:
-                print(f"  {name}: {exponent(ta[name]['oxigraph'][0], tb[name]['oxigraph'][0], a, b)}")
+            growth = [f"{e} {exponent(ta[name][e][0], tb[name][e][0], a, b)}" for e in ratios
+                      if e in ta.get(name, {}) and e in tb[name]]
+            if growth:
+                print(f"  {name}: " + ", ".join(growth))
 
 
 def main() -> None:
@@ -452,23 +518,45 @@ def main() -> None:
     parser.add_argument("--cold-only", action="store_true",
                         help="only the cold `query` vs bare_query.py comparison: on the document's release and, "
                              "with --keep, on the releases kept there for --sizes")
+    parser.add_argument("--release-by-copy", action="store_true",
+                        help="no build: time the stored queries on the document's full release copied to each size "
+                             "(synthetic.write_release_copies), on pyoxigraph and Jena")
+    parser.add_argument("--memory-max", type=int, default=20_000_000,
+                        help="largest full graph (triples) loaded into pyoxigraph's in-memory store")
+    parser.add_argument("--tdb2-above", type=int, default=4_000_000,
+                        help="above this many full triples Jena queries a TDB2 database, not an in-memory dataset")
+    parser.add_argument("--jena-heap", help="the JVM's -Xmx for Jena ARQ (default: SINORUS_JAVA_HEAP or 2g)")
+    parser.add_argument("--slow", type=float, default=10.0,
+                        help="seconds: a query whose first run took longer is timed by that run alone")
+    parser.add_argument("--no-jena", action="store_true", help="leave Jena ARQ out (e.g. timed in another run)")
+    parser.add_argument("--jena-timeout", type=float, default=600.0, help="seconds before Jena gives up a query")
     args = parser.parse_args()
     if args.queries_only and args.keep is None:
         parser.error("--queries-only needs --keep FOLDER (the builds of an earlier run)")
+    if args.release_by_copy and args.queries_only:
+        parser.error("--release-by-copy makes its own releases: drop --queries-only")
     if args.quick:
         args.runs, args.cold_runs = 1, 1
     root = args.keep or Path(tempfile.mkdtemp(prefix="sinorus-bench-"))
     rows, tables, cold = [], [], []
     from sinorus_kg import resources
 
-    if args.queries_only:
+    if args.queries_only or args.release_by_copy:
         for size in args.sizes:
-            row = kept_build(root / f"n{size}")
+            folder = root / f"n{size}"
+            if args.release_by_copy:
+                print(f"# size {size:,}: copying the release…", file=sys.stderr, flush=True)
+                row = scale_stores.copied_release(size, folder)
+            else:
+                row = kept_build(folder)
             rows.append(row)
             print(f"# {row['triples']:,} triples: queries…", file=sys.stderr, flush=True)
-            tables.append(query_table(row, args, root / f"n{size}"))
-        print("## Stored queries")
+            tables.append(query_table(row, args, folder))
+        print("## Stored queries" + (" on the document's full release copied to each size" if args.release_by_copy
+                                     else ""))
         print_queries(rows, tables)
+        if args.keep is None:
+            shutil.rmtree(root, ignore_errors=True)
         return
     document = cold_query(resources.release_dir(), "relations-established", args.cold_runs)
     if args.cold_only:

@@ -21,7 +21,7 @@ from typing import Any
 
 from sinorus_kg import resources
 
-__all__ = ["SyntheticGraph", "synthetic", "write_synthetic"]
+__all__ = ["SyntheticGraph", "copies_for", "synthetic", "write_release_copies", "write_synthetic"]
 
 _LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
            "http://www.w3.org/2004/02/skos/core#altLabel")
@@ -92,7 +92,7 @@ def synthetic(target_triples: int, seed: int = 13, ontology: Iterable[Path] | No
     """A graph of about ``target_triples`` asserted triples (whole copies of the data, at least one)."""
     onto = _parse(ontology if ontology is not None else resources.ontology_files())
     facts = _parse(data if data is not None else resources.data_files())
-    copies = max(1, round((target_triples - len(onto)) / max(1, len(facts))))
+    copies = copies_for(target_triples, len(onto), len(facts))
     triples = list(_copies(facts, _label_properties(onto), copies))
     random.Random(seed).shuffle(triples)
     return SyntheticGraph(ontology=onto, data=triples, copies=copies)
@@ -108,3 +108,72 @@ def write_synthetic(folder: Path, target_triples: int, seed: int = 13) -> tuple[
     data_file = folder / f"data-{target_triples}.nt"
     ox.serialize(graph.data, str(data_file), format=ox.RdfFormat.N_TRIPLES)
     return resources.ontology_files(), [data_file], len(graph)
+
+
+def copies_for(target_triples: int, ontology_triples: int, data_triples: int) -> int:
+    """How many copies of the data make about ``target_triples`` asserted triples (at least one)."""
+    return max(1, round((target_triples - ontology_triples) / max(1, data_triples)))
+
+
+_IRI_MARK, _LABEL_MARK = "\x00", "\x01"  # cannot occur in N-Triples (control characters are escaped)
+
+
+def _release_template(full: Path, data: Path, ontology: Path) -> tuple[str, str, int, int]:
+    """The full release split in two N-Triples texts: the triples every copy shares (the
+    ontology and what follows from it alone), written once, and the triples of one copy, with a
+    marker where a copy's IRI suffix and label suffix go (as ``_copies`` renames them)."""
+    import pyoxigraph as ox
+
+    facts = list(ox.parse(path=str(data), format=ox.RdfFormat.TURTLE))
+    onto = list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+    defined = {t.subject for t in facts}
+    labels = _label_properties(onto)
+    shared, per_copy = [], []
+
+    def term(value: Any, label: bool) -> str:
+        text = str(value)
+        if value in defined:
+            return text[:-1] + _IRI_MARK + ">"
+        if label and isinstance(value, ox.Literal):
+            end = text.rfind('"')
+            return text[:end] + _LABEL_MARK + text[end:]
+        return text
+
+    for t in ox.parse(path=str(full), format=ox.RdfFormat.TURTLE):
+        if t.subject in defined or t.object in defined:
+            per_copy.append(f"{term(t.subject, False)} {t.predicate} {term(t.object, t.predicate.value in labels)} .\n")
+        else:
+            shared.append(f"{t.subject} {t.predicate} {t.object} .\n")
+    return "".join(shared), "".join(per_copy), len(onto), len(facts)
+
+
+def write_release_copies(release: Path, target_triples: int, out: Path) -> dict[str, Any]:
+    """The full release of a synthetic graph of about ``target_triples`` asserted triples, made by
+    copying the release in ``release`` (``sinorus-full.ttl``) instead of building the copies.
+
+    Valid because the copies are disjoint: copy k renames every resource the data defines, and the
+    only terms copies share are the ontology's and external IRIs, about which the data asserts
+    nothing. The build's rules (hierarchy types, inverses, transitive and chain closures) join a
+    triple of copy k only with the ontology or with copy k, so the build of k copies is the
+    ontology's closure plus k renamed copies of the document's own per-copy inferences — which
+    is what is written here (``tests/test_synthetic_release.py`` compares the two on a real
+    build). Streams N-Triples (one block of text per copy, so 10M triples never become Python
+    objects) into ``out``; returns the counts and the file's SHA-256."""
+    import hashlib
+
+    shared, per_copy, n_onto, n_data = _release_template(release / "sinorus-full.ttl", release / "sinorus-data.ttl",
+                                                         release / "sinorus-ontology.ttl")
+    copies = copies_for(target_triples, n_onto, n_data)
+    digest = hashlib.sha256()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "wb") as handle:
+        for k in range(-1, copies):
+            if k < 0:
+                text = shared
+            else:
+                text = per_copy.replace(_IRI_MARK, f"-{k}" if k else "").replace(_LABEL_MARK, f" {k}" if k else "")
+            block = text.encode("utf-8")
+            digest.update(block)
+            handle.write(block)
+    return {"copies": copies, "triples": n_onto + copies * n_data,
+            "full": shared.count("\n") + copies * per_copy.count("\n"), "sha256": digest.hexdigest()}
