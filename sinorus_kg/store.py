@@ -114,6 +114,9 @@ def _build(target: Path, files: Sequence[FilePath | GraphFile]) -> None:
         store = ox.Store(str(staging))
         _load(store, files, bulk=True)
         store.flush()
+        # Compact the bulk load's files once: read-only opens never compact, and on the raw load a
+        # query reading many rows took 1.5-1.9x as long (1M triples: events-timeline 2.57 -> 1.58 s).
+        store.optimize()
         del store
         gc.collect()  # the store's files are closed when the object goes
         try:
