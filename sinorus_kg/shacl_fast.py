@@ -25,6 +25,7 @@ from typing import Any
 from rdflib import RDF, Graph, Literal, URIRef
 
 from sinorus_kg import jena, resources
+from sinorus_kg.sparql_shacl.report import to_rdflib as _to_rdflib
 from sinorus_kg.validation import (
     _SEVERITY_ORDER,
     PROJECT_DOCUMENT,
@@ -79,18 +80,6 @@ def validate_graph(graph: Any, validator: str = "auto") -> ValidationReport:
     reference.parse(data=graph.ntriples(), format="nt")
     return validate(reference)
 
-
-def _to_rdflib(term: Any) -> Any:
-    import pyoxigraph as ox
-    from rdflib import BNode
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _to_ox(term: Any) -> Any:
