@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from sinorus_kg import resources
 from sinorus_kg.errors import InputError
+from sinorus_kg.frozen import Frozen
 from sinorus_kg.namespaces import PREFIXES, check_iri, expand, sparql_prologue
 from sinorus_kg.ranges import RANGES
 from sinorus_kg.safety import query_form
@@ -31,42 +32,7 @@ _HEADER = re.compile(r"^#\+\s*(?P<key>[A-Za-z_]+)\s*:\s*(?P<value>.*)$")
 Resolver = Callable[["Param", str], Term]  # an entity parameter's name -> its IRI (``lookup.resolve``)
 
 
-class _Frozen:
-    """Value objects compared by their fields and not changed after ``__init__``: what
-    ``@dataclass(frozen=True)`` gave Param and StoredQuery, written out because importing
-    ``dataclasses`` (it brings ``inspect``) and generating their methods cost a cold
-    ``sinorus-kg query`` about as much as opening the store."""
-
-    __slots__ = ()
-    _compared: tuple[str, ...] = ()  # the fields equality, hashing and repr use, in order
-
-    def _key(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self._compared)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
-        return f"{type(self).__name__}({fields})"
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r}")
-
-    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle through __init__ (the slots are frozen)
-        fields: tuple[str, ...] = self.__slots__  # the subclass's: its __init__ takes them in this order
-        return (self.__class__, tuple(getattr(self, name) for name in fields))
-
-
-class Param(_Frozen):
+class Param(Frozen):
     """A typed query parameter, bound to the variable of the same name."""
 
     __slots__ = ("name", "type", "cls", "default", "example", "optional", "description", "range", "after")
@@ -163,7 +129,7 @@ class Param(_Frozen):
         }[self.type]
 
 
-class StoredQuery(_Frozen):
+class StoredQuery(Frozen):
     """One ``queries/*.rq`` file: its text and its ``#+`` header (``metadata``: every header
     key as read, not compared)."""
 

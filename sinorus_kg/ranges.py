@@ -12,6 +12,7 @@ table. As-of and in-force dates declare no range: "what was in force in 2020" is
 from __future__ import annotations
 
 from sinorus_kg.errors import InputError
+from sinorus_kg.frozen import Frozen
 from sinorus_kg.namespaces import SR, shorten
 from sinorus_kg.terms import Term
 
@@ -26,26 +27,18 @@ RANGES = ("document-period", "sentence-index")
 _PART_OF = "http://purl.org/dc/terms/isPartOf"
 
 
-class Bounds:
-    """A range's ends as read from the graph (a plain class: a cold query does not import ``dataclasses``)."""
+class Bounds(Frozen):
+    """A range's ends as read from the graph."""
 
     __slots__ = ("low", "high", "what")
+    _compared = __slots__
+    low: Any  # a date (document-period) or an int (sentence-index)
+    high: Any
+    what: str  # what the range is, for the message
 
     def __init__(self, low: Any, high: Any, what: str) -> None:
-        self.low = low  # a date (document-period) or an int (sentence-index)
-        self.high = high
-        self.what = what  # what the range is, for the message
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Bounds):
-            return NotImplemented
-        return (self.low, self.high, self.what) == (other.low, other.high, other.what)
-
-    def __hash__(self) -> int:
-        return hash((self.low, self.high, self.what))
-
-    def __repr__(self) -> str:
-        return f"Bounds(low={self.low!r}, high={self.high!r}, what={self.what!r})"
+        for name, value in zip(self.__slots__, (low, high, what), strict=True):
+            object.__setattr__(self, name, value)
 
     def shown(self, param: Param) -> str:
         low, high = (self.low.year, self.high.year) if param.type == "year" else (self.low, self.high)
