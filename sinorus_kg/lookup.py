@@ -25,6 +25,9 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ALT_LABEL = "http://www.w3.org/2004/02/skos/core#altLabel"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 MAX_TEXT = 200
+# Nodes that only carry another's name ("Time of: …", "Xi Jinping as …, in: …"): ranked last by
+# `search`, left out of `find`.
+DERIVED = (SRID + "timespan/", SRID + "participation/")
 
 
 @dataclass(frozen=True)
@@ -35,13 +38,19 @@ class Hit:
     label: str
     lang: str | None
     alternative: bool
-    rank: tuple[int, int, str]
+    rank: tuple[bool, int, int, str]  # (a derived node, 0 exact / 1 prefix / 2 contained, length, label)
+
+    @property
+    def exact(self) -> bool:
+        """The label is the text searched for (any case)."""
+        return self.rank[1] == 0
 
 
 def search(engine: Engine, text: str, limit: int = 50, cls: str | None = None) -> list[Hit]:
     """Resources and ontology terms whose label or alternative label contains ``text``, any language,
     case-insensitive (only instances of ``cls`` when given); one hit per resource, by its best
-    label: exact, then prefix, then contained, shorter first."""
+    label: exact, then prefix, then contained, shorter first; the time spans and participations,
+    whose labels only repeat their event's or holding's name ("Time of: …"), after everything else."""
     wanted = text.strip().lower()[:MAX_TEXT]
     if not wanted:
         return []
@@ -59,7 +68,8 @@ def search(engine: Engine, text: str, limit: int = 50, cls: str | None = None) -
         if not all(word in value for word in words):  # "Сергей Лавров" finds "Лавров Сергей Викторович"
             continue
         exact = 0 if value == wanted else 1 if value.startswith(wanted) else 2
-        hit = Hit(x.value, label.value, label.lang, p.value == ALT_LABEL, (exact, len(label.value), label.value))
+        hit = Hit(x.value, label.value, label.lang, p.value == ALT_LABEL,
+                  (x.value.startswith(DERIVED), exact, len(label.value), label.value))
         if x.value not in best or hit.rank < best[x.value].rank:
             best[x.value] = hit
     return sorted(best.values(), key=lambda h: (h.rank, h.iri))[:limit]
@@ -76,10 +86,6 @@ class Found:
     matched: str
     lang: str | None
     kinds: list[str]
-
-
-# Nodes that only carry another's name ("Time of: …", "Xi Jinping as …, in: …"): left out of `find`.
-DERIVED = (SRID + "timespan/", SRID + "participation/")
 
 
 def find(engine: Engine, text: str, limit: int = 50) -> list[Found]:
@@ -128,7 +134,7 @@ def resolve(engine: Engine, param: Param, text: str) -> Term:
     several: an InputError naming the candidates and how to find more."""
     cls = _expanded(param.cls)
     hits = search(engine, text, limit=10, cls=cls)
-    exact = [h.iri for h in hits if h.rank[0] == 0]
+    exact = [h.iri for h in hits if h.exact]
     if len(exact) == 1:
         return Term.iri(exact[0])
     kind = param.cls or "resource"

@@ -167,3 +167,24 @@ def test_every_identifier_in_a_table_can_be_copied_whole(query: str, columns: in
              if column not in params and v.startswith("https://w3id.org/sinorus/id/")}
     table = invoke("query", query, columns=columns).output
     assert names and [name for name in names if name not in table] == []
+
+
+def test_search_ranks_time_spans_and_participations_after_what_they_name() -> None:
+    """"Time of: Talks between Xi Jinping…" contains "Xi Jinping" too, but an analyst looks for the
+    person and the events first: the nodes that only repeat another's name come last."""
+    from sinorus_kg.engines import open_engine
+    from sinorus_kg.lookup import DERIVED, search
+
+    hits = search(open_engine(), "Xi Jinping", limit=200)
+    derived = [h.iri.startswith(DERIVED) for h in hits]
+    assert hits[0].iri.endswith("/person/xi-jinping")
+    assert True in derived and False in derived  # both kinds match the name
+    assert derived == sorted(derived)  # every own-named resource before the first time span or participation
+
+
+def test_a_name_contained_in_several_labels_is_not_taken_for_one_of_them() -> None:
+    """Only an exact label resolves a parameter: "Xi" begins "Xi Jinping" but names no one."""
+    from sinorus_kg import KnowledgeGraph
+
+    with pytest.raises(InputError, match="no sr:Person is named 'Xi'; did you mean person:xi-jinping"):
+        KnowledgeGraph().query("events-of-person", {"person": "Xi"})
