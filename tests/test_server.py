@@ -308,6 +308,25 @@ def test_stored_query_with_and_without_params(server: Running, kg: KnowledgeGrap
     assert len(list(csv.reader(io.StringIO(body.decode())))) - 1 == len(kg.query("events-of-person").rows)
 
 
+@pytest.mark.parametrize("name", ["Sergey Lavrov", "Сергей Викторович Лавров", "sergey lavrov"])
+def test_an_entity_parameter_takes_a_name_as_on_the_command_line(server: Running, name: str) -> None:
+    by_name = server.fetch("/queries/events-of-person?" + urlencode({"person": name}))
+    by_id = server.fetch("/queries/events-of-person?person=person:sergey-lavrov")
+    assert by_name[0] == by_id[0] == 200
+    assert solutions(by_name[2].decode(), ox.QueryResultsFormat.JSON) == solutions(
+        by_id[2].decode(), ox.QueryResultsFormat.JSON)
+    status, _, page = server.fetch("/queries/events-of-person?" + urlencode({"person": name}),
+                                   headers={"Accept": "text/html"})
+    assert status == 200 and "2014-04-15" in page.decode()
+
+
+def test_a_name_that_is_no_one_s_is_a_400_with_candidates(server: Running) -> None:
+    status, _, body = server.fetch("/queries/events-of-person?" + urlencode({"person": "Xi"}))
+    assert status == 400 and "no sr:Person is named 'Xi'; did you mean person:xi-jinping" in body.decode()
+    status, _, body = server.fetch("/queries/events-of-person?" + urlencode({"person": "Moscow"}))
+    assert status == 400 and "Moscow" in body.decode()
+
+
 def test_bad_parameter_unknown_query(server: Running) -> None:
     status, _, body = server.fetch("/queries/events-in-year?year=nineteen")
     assert status == 400 and b"year" in body and b"nineteen" in body

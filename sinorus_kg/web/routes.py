@@ -221,8 +221,7 @@ async def stored(request: Request) -> Response:
 
         return await stored_page(request, query, values)
     try:
-        bindings = query.bindings(values)
-        await svc.store.check_class(name, values)
+        bindings = await svc.store.bindings(query, values)
     except InputError as exc:
         raise HttpError(400, str(exc).replace("needs --param", "needs the parameter")) from None
     choices = choose(request.headers.get("accept"), fmt)

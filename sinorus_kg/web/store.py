@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import anyio
 
 from sinorus_kg import resources
-from sinorus_kg.catalogue import Catalogue
+from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.dataset_description import FILE_NAME as VOID_FILE
 from sinorus_kg.engines import Engine, QueryResult, open_engine
 from sinorus_kg.terms import Term
@@ -62,10 +62,17 @@ class ProjectStore:
     async def labels(self, iris: list[str], lang: str = "en") -> dict[str, str]:
         return await self.call(self.engine.labels, iris, lang)
 
-    async def check_class(self, name: str, values: dict[str, str]) -> None:
-        """An IRI parameter declared with a class must name an instance of it (InputError if not)."""
-        stored = self.catalogue.get(name)
-        bindings = stored.bindings(values)
+    async def bindings(self, stored: StoredQuery, values: dict[str, str]) -> dict[str, Term]:
+        """Typed RDF terms for a stored query's parameters, as on the command line: an entity given
+        by name ("Sergey Lavrov", "习近平") is looked up (``lookup.resolve``), and an IRI given for
+        a parameter declared with a class must name an instance of it (InputError if not)."""
+        return await self.call(self._bindings, stored, values)
+
+    def _bindings(self, stored: StoredQuery, values: dict[str, str]) -> dict[str, Term]:
+        from sinorus_kg.lookup import resolve
+
+        bindings = stored.bindings(values, resolve=partial(resolve, self.engine))
         for param in stored.params:
             if param.name in bindings:
-                await self.call(param.check_class, self.engine, bindings[param.name])
+                param.check_class(self.engine, bindings[param.name])
+        return bindings

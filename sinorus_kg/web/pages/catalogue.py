@@ -97,11 +97,14 @@ def editor_text(stored: StoredQuery, bindings: dict[str, Any]) -> str:
     return prologue + body
 
 
-def editor_link(stored: StoredQuery, values: dict[str, str]) -> str:
-    try:
-        bindings = stored.bindings(values)
-    except InputError:
-        bindings = {}
+def editor_link(stored: StoredQuery, values: dict[str, str], bindings: dict[str, Any] | None = None) -> str:
+    """A link opening the stored query in the editor with ``bindings`` (by default: ``values`` typed,
+    or nothing bound when they are not valid)."""
+    if bindings is None:
+        try:
+            bindings = stored.bindings(values)
+        except InputError:
+            bindings = {}
     return "/#" + urlencode({"query": editor_text(stored, bindings), "tabTitle": stored.name}, quote_via=quote)
 
 
@@ -117,9 +120,9 @@ async def stored_page(request: Request, stored: StoredQuery, values: dict[str, s
     problem = ""
     outcome_html = ""
     status = 200
+    bindings: dict[str, Any] | None = None
     try:
-        bindings = stored.bindings(values)
-        await svc.store.check_class(stored.name, values)
+        bindings = await svc.store.bindings(stored, values)
     except InputError as exc:
         problem = str(exc).replace("needs --param", "needs the parameter")
         status = 400
@@ -141,7 +144,7 @@ async def stored_page(request: Request, stored: StoredQuery, values: dict[str, s
 <p class="description">{esc(stored.description)}</p>
 {form}{error}{outcome_html}
 <details class="sparql-block"><summary>SPARQL</summary><pre class="sparql">{esc(stored.text)}</pre></details>
-<p class="actions"><a href="{esc(editor_link(stored, values))}" id="open-in-editor">Open in the editor</a>
+<p class="actions"><a href="{esc(editor_link(stored, values, bindings))}" id="open-in-editor">Open in the editor</a>
  (the query with these parameters bound as a <code>VALUES</code> row)</p>"""
     page = layout(ctx, stored.summary or stored.name, body, scripts=("pages.js",), wide=True)
     return page_response(page, status, {**headers, **({"ETag": tag} if status == 200 else {})})
