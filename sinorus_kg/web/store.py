@@ -21,10 +21,12 @@ from sinorus_kg import resources
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.dataset_description import FILE_NAME as VOID_FILE
 from sinorus_kg.engines import Engine, QueryResult, open_engine
+from sinorus_kg.renames import renames
 from sinorus_kg.terms import Term
 
 T = TypeVar("T")
 READ_THREADS = 4
+RENAMES_FILE = "iri-renames.tsv"  # the release's map of renamed IRIs (``renames``)
 
 
 class ProjectStore:
@@ -36,6 +38,7 @@ class ProjectStore:
         self.checksum = checksum
         self.void_ttl = void_ttl
         self.triples: int | None = None
+        self.renamed: dict[str, str] = {}  # an IRI of an earlier release -> the IRI it became
         self.limiter = anyio.CapacityLimiter(READ_THREADS)
 
     @classmethod
@@ -49,6 +52,8 @@ class ProjectStore:
                     void_path.read_bytes() if void_path.exists() else None)
         rows = store.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
         store.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+        if (folder / RENAMES_FILE).exists():
+            store.renamed = {r.old: r.new for r in renames(folder / RENAMES_FILE)}
         return store
 
     async def call(self, func: Callable[..., T], *args: Any) -> T:

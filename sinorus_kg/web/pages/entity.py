@@ -13,13 +13,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from sinorus_kg.terms import Term
 from sinorus_kg.web.errors import HttpError
 from sinorus_kg.web.negotiation import NotAcceptable, content_type, negotiate
 from sinorus_kg.web.pages import model, reads, timeline
-from sinorus_kg.web.pages.common import Ctx, esc, layout, page_response, prefixed
+from sinorus_kg.web.pages.common import Ctx, esc, layout, local_href, page_response, prefixed
 from sinorus_kg.web.pages.rdf import serialize
 from sinorus_kg.web.routes import conditional, etag
 
@@ -30,6 +30,10 @@ async def entity(request: Request) -> Response:
     ctx = Ctx.of(request)
     path = request.path_params["path"]
     iri = model.RESOURCES + path
+    moved = ctx.svc.store.renamed.get(iri)
+    if moved is not None:  # an IRI of an earlier release (the release's iri-renames.tsv): where it went
+        target = (local_href(moved) or moved) + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(target, 301, {"Cache-Control": "max-age=86400"})
     try:
         fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
     except NotAcceptable as exc:

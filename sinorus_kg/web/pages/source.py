@@ -9,9 +9,10 @@ between them (paragraph breaks) come from the document file when it is shipped.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from sinorus_kg import resources
 from sinorus_kg.web.pages import model, reads
@@ -22,6 +23,10 @@ from sinorus_kg.web.routes import conditional, etag
 async def source(request: Request) -> Response:
     ctx = Ctx.of(request)
     focus = request.query_params.get("sentence") or ""
+    moved = ctx.svc.store.renamed.get(model.RESOURCES + "sentence/" + focus) if focus else None
+    if moved is not None:  # a link of an earlier release (?sentence=s18): the sentence's anchor now
+        anchor = quote(moved.rsplit("/", 1)[-1], safe="-._~")
+        return RedirectResponse(f"/source?sentence={anchor}#{anchor}", 301, {"Cache-Control": "max-age=86400"})
     tag = etag(ctx.svc, "source", ctx.lang, focus)
     headers = {"Vary": "Accept-Language", "Cache-Control": "no-cache"}
     cached = conditional(request, tag, headers)
