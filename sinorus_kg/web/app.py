@@ -110,4 +110,5 @@ def create_app(config: ServiceConfig, kit: WorkerKit | None = None, store: Proje
         lifespan=lifespan,
     )
     app.state.service = routes.Service(config, pool, project)
+    app.state.placement = kit.placement  # where the workers' release lives, for the start-up line
     return app
