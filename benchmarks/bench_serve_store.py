@@ -2,9 +2,9 @@
 
 Starts the two servers one after the other (the start-up time of each is the time to its
 "serving" line: the project's store opened and every worker ready), then sends the same stored
-queries (``GET /queries/NAME``, default parameters, SPARQL JSON) to both, alternating which goes
+queries (``GET /queries/NAME``, default parameters, SPARQL JSON or N-Triples) to both, alternating which goes
 first, ``--runs`` times each, one request at a time; prints the median per query, the
-disk/memory ratio, each server's start-up, its workers' RSS, and how long one worker takes to
+disk/memory ratio, each server's start-up, its and its workers' RSS, and how long one worker takes to
 be replaced (a ``QueryWorker`` started, killed and restarted on each store: what the pool waits
 for after a time limit, a memory cap or a crash). All traffic stays on loopback.
 
@@ -58,6 +58,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def answer_size(body: bytes) -> int:
+    """Rows of a SPARQL JSON answer, 1 for ASK, lines (triples) of N-Triples."""
+    if body.startswith(b"{"):
+        document = json.loads(body)
+        return len(document["results"]["bindings"]) if "results" in document else 1
+    return body.count(b"\n")
+
+
 class Server:
     """One `sinorus-kg serve --store STORE --port 0` process."""
 
@@ -81,7 +89,7 @@ class Server:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         start = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+            conn.request("GET", path, headers={"Accept": "application/sparql-results+json, application/n-triples"})
             response = conn.getresponse()
             body = response.read()
             return response.status, body, time.perf_counter() - start
@@ -137,9 +145,9 @@ def main() -> None:
             servers[store] = Server(store, env, args.workers, args.timeout, args.max_rows)
             server = servers[store]
             health = json.loads(server.get("/health", 30)[1])
-            print(f"--store {store}: ready in {server.startup:.2f} s; workers' RSS "
-                  f"{', '.join(f'{r:.0f}' for r in server.worker_rss())} MB; /health release_store="
-                  f"{health.get('release_store')}; {health.get('triples')} triples in the project's store", flush=True)
+            print(f"--store {store}: ready in {server.startup:.2f} s; server RSS {rss_mb(server.proc.pid):.0f} MB, "
+                  f"workers' {', '.join(f'{r:.0f}' for r in server.worker_rss())} MB; /health release_store="
+                  f"{health.get('release_store')}; {health.get('triples')} triples in the server's store", flush=True)
             print(f"  {server.line.split('query workers: ', 1)[1]}", flush=True)
         times: dict[tuple[str, str], list[float]] = {}
         rows: dict[tuple[str, str], int] = {}
@@ -150,7 +158,7 @@ def main() -> None:
                     status, body, seconds = servers[store].get(f"/queries/{name}", args.timeout + 5)
                     if status != 200:
                         raise SystemExit(f"{name} on --store {store}: {status} {body[:300]!r}")
-                    rows[name, store] = len(json.loads(body)["results"]["bindings"]) if b'"results"' in body else 1
+                    rows[name, store] = answer_size(body)
                     if run:
                         times.setdefault((name, store), []).append(seconds)
         print(f"\nmedian of {args.runs} runs per query, ms (rows answered; serve's row cap {args.max_rows}):")
@@ -167,7 +175,7 @@ def main() -> None:
         print(f"{'median over the queries':28} {statistics.median(medians['memory']):10.1f} "
               f"{statistics.median(medians['disk']):10.1f} {statistics.median(ratios):11.2f}x")
         for store in STORES:
-            print(f"workers' RSS after the runs, --store {store}: "
+            print(f"RSS after the runs, --store {store}: server {rss_mb(servers[store].proc.pid):.0f} MB, workers "
                   f"{', '.join(f'{r:.0f}' for r in servers[store].worker_rss())} MB")
     finally:
         for server in servers.values():

@@ -388,8 +388,8 @@ def serve(
     workers: Annotated[int | None, typer.Option(
         metavar="N", help="Query workers (default: cores + 1, at least 3).")] = None,
     store: Annotated[str, typer.Option(
-        metavar="WHERE", help="Where each worker keeps the release: memory (fast queries, its RAM), disk "
-        "(the on-disk store) or auto (memory if all workers' copies fit in half the free memory).")] = "auto",
+        metavar="WHERE", help="Where the workers and the pages keep the release: memory (faster, a copy "
+        "each), disk (the on-disk store) or auto (memory if the copies fit in half the free memory).")] = "auto",
     cors: Annotated[list[str] | None, typer.Option(
         metavar="ORIGIN", help="Let a web page on this origin query the endpoint (repeatable; '*' for any).")] = None,
     allow_host: Annotated[list[str] | None, typer.Option(

@@ -9,9 +9,10 @@ start-up once, and on the on-disk store a query reading many rows is much slower
 
 - ``disk``: the on-disk store (the cold CLI, one-shot workers, the API's default);
 - ``memory``: the release files loaded into memory in every worker;
-- ``auto`` (``serve``'s default): memory when every worker's copy fits in ``MEMORY_SHARE`` of the
-  memory available now (``MemAvailable``), estimated as the release's triples (``void:triples``
-  of ``void.ttl``) × ``BYTES_PER_TRIPLE``; else disk, saying why.
+- ``auto`` (``serve``'s default): memory when every copy (one per worker, and one for the
+  server's own reads) fits in ``MEMORY_SHARE`` of the memory available now (``MemAvailable``),
+  a copy estimated as the release's triples (``void:triples`` of ``void.ttl``) ×
+  ``BYTES_PER_TRIPLE``; else disk, saying why.
 
 ``BYTES_PER_TRIPLE`` is measured: the 1M synthetic release (1,385,812 triples, full graph and
 catalogue) loaded with ``Store.load`` took +454 MB RSS in a bare process (328 bytes a triple;
@@ -63,7 +64,8 @@ def _count(triples: int) -> str:
 
 def decide(store: str, triples: int | None, copies: int, available: int | None) -> Placement:
     """The rule, as a pure function: ``triples`` in the release (None: unknown), ``copies`` of it
-    (one per worker), ``available`` bytes of memory (MemAvailable; None: unknown)."""
+    (one per worker, one for the server's reads), ``available`` bytes of memory (MemAvailable;
+    None: unknown)."""
     check_store(store)
     per_copy = None if triples is None else triples * BYTES_PER_TRIPLE
     size = "" if triples is None or per_copy is None else f"{_count(triples)} triples, ~{_mb(per_copy)} per worker"
@@ -78,7 +80,7 @@ def decide(store: str, triples: int | None, copies: int, available: int | None) 
     need, budget = copies * per_copy, available * MEMORY_SHARE
     if need <= budget:
         return Placement("memory", size)
-    return Placement("disk", f"{size}: {copies} workers would need ~{_mb(need)}, more than "
+    return Placement("disk", f"{size}: {copies} copies would need ~{_mb(need)}, more than "
                              f"{MEMORY_SHARE:.0%} of the {_mb(available)} available; --store memory overrides")
 
 

@@ -41,7 +41,7 @@ def test_auto_falls_back_to_disk_and_says_why() -> None:
     """10M triples (13.9M with the entailments) would take ~4.6 GB in each of 3 workers."""
     placement = decide("auto", 13_900_000, copies=3, available=22 * GB)
     assert placement.where == "disk"
-    assert placement.reason.endswith("3 workers would need ~13.6 GB, more than 50% of the 22.0 GB available; "
+    assert placement.reason.endswith("3 copies would need ~13.6 GB, more than 50% of the 22.0 GB available; "
                                      "--store memory overrides")
     assert placement.describe().startswith("release on disk (13.90M triples, ~4,640 MB per worker")
 
@@ -90,6 +90,25 @@ def test_a_bad_store_is_refused_with_the_choices() -> None:
     assert "Traceback" not in result.output
     with pytest.raises(InputError, match="choose memory or disk"):
         QueryWorker("oxigraph", store="auto")  # a worker takes a decided place, not the rule
+
+
+@pytest.mark.parametrize("store", ["memory", "disk"])
+def test_the_server_s_own_reads_follow_the_workers_store(store: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One decision for the service: its pages' store is where the workers' release is."""
+    from sinorus_kg.engines import Engine
+    from sinorus_kg.web import store as project_store
+    from sinorus_kg.web.app import create_app
+
+    opened: list[str] = []
+    real = project_store.open_engine
+
+    def recording(engine: str, store: str) -> Engine:
+        opened.append(store)
+        return real(engine, store=store)
+
+    monkeypatch.setattr(project_store, "open_engine", recording)
+    app = create_app(ServiceConfig(store=store, workers=1))  # the pool starts with the lifespan: not here
+    assert opened == [store] and app.state.placement.where == store
 
 
 def test_the_api_keeps_the_release_on_disk_unless_asked() -> None:

@@ -79,13 +79,14 @@ class WorkerKit:
 def sandbox_kit(config: ServiceConfig) -> WorkerKit:
     """``sinorus_kg.sandbox.QueryWorker`` on the service's engine, memory cap and isolation rule:
     a worker that cannot be cut off from the network does not start unless ``unsandboxed``.
-    Where the workers keep the release (``config.store``) is decided here, once, for all of them
-    and their replacements (``store_choice.choose``: ``auto`` falls back to disk, logged, when
-    every worker's copy would not fit in the memory available)."""
+    Where the workers keep the release (``config.store``) is decided here, once, for all of them,
+    their replacements and the server's own store (``store_choice.choose``, counting a copy per
+    worker and one for the server: ``auto`` falls back to disk, logged, when they would not fit
+    in the memory available)."""
     from sinorus_kg.sandbox.worker import QueryWorker
     from sinorus_kg.store_choice import choose
 
-    placement = choose(config.store, config.workers or default_size(), config.engine)
+    placement = choose(config.store, (config.workers or default_size()) + 1, config.engine)
     if config.store == "auto" and placement.where == "disk":
         LOG.warning("query workers: %s", placement.describe())
     store = "memory" if placement.where == "memory" and config.engine == "oxigraph" else "disk"

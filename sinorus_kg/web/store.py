@@ -39,17 +39,18 @@ class ProjectStore:
         self.limiter = anyio.CapacityLimiter(READ_THREADS)
 
     @classmethod
-    def open(cls, engine: str = "oxigraph") -> ProjectStore:
-        """The built release (the one the workers open), read-only."""
+    def open(cls, engine: str = "oxigraph", store: str = "disk") -> ProjectStore:
+        """The built release (the one the workers open), read-only; ``store``: on the on-disk
+        store or loaded into memory (``engines.open_release``)."""
         folder = resources.release_dir()
         sums = folder / "SHA256SUMS"
         checksum = hashlib.sha256(sums.read_bytes()).hexdigest() if sums.exists() else "unbuilt"
         void_path = folder / VOID_FILE
-        store = cls(open_engine(engine), Catalogue.load(), checksum,
-                    void_path.read_bytes() if void_path.exists() else None)
-        rows = store.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
-        store.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
-        return store
+        project = cls(open_engine(engine, store=store), Catalogue.load(), checksum,
+                      void_path.read_bytes() if void_path.exists() else None)
+        rows = project.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
+        project.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+        return project
 
     async def call(self, func: Callable[..., T], *args: Any) -> T:
         """Run a blocking read on the store's own threads."""
