@@ -5,7 +5,8 @@ table — and, for the pages built on this service, pickers, entity pages and th
 page — are queries the project writes itself, small and bounded. They run here, on
 threads of their own (``anyio`` with a separate limiter), so they never queue behind an
 analyst's query in the pool. Only the project's own query text runs here; a user's text
-never does.
+never does. The release is the on-disk store opened read-only, or loaded into memory when the
+workers keep theirs there (``serve --store``, ``store_choice``): nothing here writes to it.
 """
 
 from __future__ import annotations
