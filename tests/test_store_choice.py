@@ -111,6 +111,22 @@ def test_the_server_s_own_reads_follow_the_workers_store(store: str, monkeypatch
     assert opened == [store] and app.state.placement.where == store
 
 
+def test_auto_falls_back_to_disk_with_a_log_line(monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    """On a machine with almost no memory free, serve's workers open the on-disk store, and say why."""
+    from sinorus_kg import store_choice
+    from sinorus_kg.web.execution import sandbox_kit
+
+    monkeypatch.setattr(store_choice, "mem_available", lambda: 2**20)
+    with caplog.at_level("WARNING", logger="sinorus_kg.pool"):
+        kit = sandbox_kit(ServiceConfig(workers=2))
+    assert kit.placement is not None and kit.placement.where == "disk"
+    assert "3 copies would need" in kit.placement.reason and "1 MB available" in kit.placement.reason
+    assert any("release on disk (" in record.getMessage() for record in caplog.records)
+    worker = kit.make_worker()
+    assert isinstance(worker, QueryWorker) and worker.store == "disk"
+
+
 def test_the_api_keeps_the_release_on_disk_unless_asked() -> None:
     from sinorus_kg import KnowledgeGraph
 
