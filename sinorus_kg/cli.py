@@ -387,6 +387,9 @@ def serve(
     max_memory: MaxMemoryOption = 1024,
     workers: Annotated[int | None, typer.Option(
         metavar="N", help="Query workers (default: cores + 1, at least 3).")] = None,
+    store: Annotated[str, typer.Option(
+        metavar="WHERE", help="Where the workers and the pages keep the release: memory (faster, a copy "
+        "each), disk (the on-disk store) or auto (memory if the copies fit in half the free memory).")] = "auto",
     cors: Annotated[list[str] | None, typer.Option(
         metavar="ORIGIN", help="Let a web page on this origin query the endpoint (repeatable; '*' for any).")] = None,
     allow_host: Annotated[list[str] | None, typer.Option(
@@ -404,9 +407,9 @@ def serve(
     from sinorus_kg.web.server import serve as run_server
 
     config = ServiceConfig(host=host, port=port, engine=engine, timeout=timeout, max_rows=max_rows,
-                           max_bytes=max_bytes, max_memory=max_memory, workers=workers, cors=tuple(cors or ()),
-                           allowed_hosts=tuple(allow_host or ()), allow_any_host=allow_any_host,
-                           log_format=log_format, unsandboxed=unsandboxed)
+                           max_bytes=max_bytes, max_memory=max_memory, workers=workers, store=store,
+                           cors=tuple(cors or ()), allowed_hosts=tuple(allow_host or ()),
+                           allow_any_host=allow_any_host, log_format=log_format, unsandboxed=unsandboxed)
     config.check()
     from sinorus_kg.freshness import warn_if_stale
 

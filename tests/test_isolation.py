@@ -114,6 +114,7 @@ def test_serve_prints_the_workers_isolation() -> None:
         line = process.stdout.readline() if process.stdout else ""
         assert line.startswith("serving http://127.0.0.1:"), line + (process.stderr.read() if process.stderr else "")
         assert "query workers: network block: " in line and "NONE" not in line and "memory cap" in line
+        assert "; release in memory (" in line and "triples, ~" in line  # --store auto: the document fits
         url = line.split()[1]
         start = time.monotonic()
         with urllib.request.urlopen(url + "sparql?query=ASK%7B%7D", timeout=30) as response:

@@ -1,7 +1,8 @@
 """The query worker process itself: ``python -m sinorus_kg.sandbox.child`` (started by QueryWorker).
 
 Order matters: the network is blocked first (before any thread exists, as ``unshare`` of a user
-namespace requires), then the engine is opened and warmed up, the one execution thread is
+namespace requires), then the engine is opened (the on-disk store, or the release loaded into
+memory: ``store``) and warmed up, the one execution thread is
 started (with a 256 MB stack and a high recursion limit, so rdflib's recursive parser and
 Oxigraph's evaluator do not overflow on deep but legal queries), and only then is the memory
 cap set, at the address space this all takes plus the margin. Then: one request at a time.
@@ -47,7 +48,7 @@ def main() -> int:
     from sinorus_kg.sandbox.execute import Executor, MemoryExhausted, open_engine
 
     try:
-        executor = Executor(open_engine(config["engine"], ntriples))
+        executor = Executor(open_engine(config["engine"], ntriples, config.get("store") or "disk"))
     except InputError as exc:
         write_frame(answers, to_json_frame({"ready": False, "message": str(exc)}))
         return 2

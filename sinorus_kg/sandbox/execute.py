@@ -26,22 +26,23 @@ class MemoryExhausted(Exception):
     """The query hit the memory cap: answered with 507, then the worker exits (its heap may be torn)."""
 
 
-def open_engine(name: str, ntriples: bytes | None = None) -> Engine:
-    """The worker's engine: the built release, or the graph its parent sent as N-Triples or
-    N-Quads (a superset: the catalogue's named graph stays named, as in the release)."""
+def open_engine(name: str, ntriples: bytes | None = None, store: str = "disk") -> Engine:
+    """The worker's engine: the built release (``store``: the on-disk store or loaded into memory,
+    ``engines.open_release``), or the graph its parent sent as N-Triples or N-Quads (a superset:
+    the catalogue's named graph stays named, as in the release)."""
     from sinorus_kg.engines import OxigraphEngine, RdflibEngine, open_release
 
     if ntriples is None:
-        return open_release(name)
+        return open_release(name, store)
     if name == "oxigraph":
         import pyoxigraph as ox
 
-        store = ox.Store()
+        handed = ox.Store()
         try:
-            store.load(ntriples, format=ox.RdfFormat.N_QUADS)
+            handed.load(ntriples, format=ox.RdfFormat.N_QUADS)
         except SyntaxError as exc:
             raise InputError(f"the graph handed to the query worker is not N-Quads: {exc}") from None
-        return OxigraphEngine(store)
+        return OxigraphEngine(handed)
     from rdflib import Dataset
 
     dataset = Dataset(default_union=False)  # as RdflibEngine.from_files: named graphs only through GRAPH

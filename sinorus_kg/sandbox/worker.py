@@ -2,8 +2,9 @@
 
 A ``QueryWorker`` is a long-lived child process (a fresh interpreter, ``python -m
 sinorus_kg.sandbox.child``: never a fork of a possibly threaded parent) that opens the release
-itself (``engines.open_release``, or the N-Triples or N-Quads its parent hands it as
-``ntriples``), blocks its own network (``isolation.py``), caps its memory, and then answers
+itself (``engines.open_release``: the read-only on-disk store, or with ``store="memory"`` the
+release loaded into memory, for a long-lived worker; or the N-Triples or N-Quads its parent hands
+it as ``ntriples``), blocks its own network (``isolation.py``), caps its memory, and then answers
 one ``QueryRequest`` at a time with a ``QueryAnswer``: it parses, checks (``policy.py``),
 executes and serialises to bytes. The parent never parses a user's query nor serialises its
 result; it only moves bytes, so it stays small whatever a query does.
@@ -82,10 +83,13 @@ class QueryWorker:
 
     def __init__(self, engine: str = "oxigraph", *, ntriples: bytes | None = None,
                  query_memory_mb: int | None = DEFAULT_QUERY_MEMORY_MB, require_isolation: bool = False,
-                 startup_timeout: float = STARTUP_TIMEOUT):
+                 startup_timeout: float = STARTUP_TIMEOUT, store: str = "disk"):
         if engine not in ("oxigraph", "rdflib"):
             raise InputError(f"unknown local engine {engine!r} (choose oxigraph or rdflib)")
+        if store not in ("disk", "memory"):
+            raise InputError(f"unknown release store {store!r} for a query worker (choose memory or disk)")
         self.engine = engine
+        self.store = store
         self.query_memory_mb = query_memory_mb
         self.require_isolation = require_isolation
         self.startup_timeout = startup_timeout
@@ -233,7 +237,7 @@ class QueryWorker:
         assert proc.stdin is not None and proc.stdout is not None
         config = {"engine": self.engine, "require_isolation": self.require_isolation,
                   "query_memory": None if self.query_memory_mb is None else self.query_memory_mb * 2**20,
-                  "source": "ntriples" if self._ntriples is not None else "release"}
+                  "source": "ntriples" if self._ntriples is not None else "release", "store": self.store}
         try:
             write_frame(proc.stdin.fileno(), to_json_frame(config))
             if self._ntriples is not None:

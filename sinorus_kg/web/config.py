@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sinorus_kg.errors import InputError
 from sinorus_kg.sandbox.isolation import DEFAULT_QUERY_MEMORY_MB
 from sinorus_kg.sandbox.protocol import DEFAULT_MAX_BYTES  # a larger result is refused (507), never sent cut
+from sinorus_kg.store_choice import check_store
 from sinorus_kg.web.guards import Policy, is_ip_literal, is_loopback
 
 DEFAULT_TIMEOUT = 10.0
@@ -25,6 +26,7 @@ class ServiceConfig:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_memory: int = DEFAULT_QUERY_MEMORY_MB  # MB a query may use in its worker above the opened release
     workers: int | None = None  # None: cores + 1, at least 3
+    store: str = "auto"  # where each worker keeps the release: auto, memory or disk (store_choice)
     queue: int | None = None  # requests waiting for a worker; None: 8 per worker
     cors: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
@@ -62,6 +64,7 @@ class ServiceConfig:
             raise InputError(f"--max-memory must be at least 1 MB (got {self.max_memory})")
         if self.engine not in ("oxigraph", "rdflib"):
             raise InputError(f"unknown engine {self.engine!r} for the service (choose oxigraph or rdflib)")
+        check_store(self.store)
         if self.workers is not None and self.workers < 1:
             raise InputError(f"--workers must be at least 1 (got {self.workers})")
         if not self.loopback and not (self.allowed_hosts or self.allow_any_host):

@@ -20,18 +20,21 @@ service to that contract:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from sinorus_kg.engines import QueryResult
 from sinorus_kg.sandbox.protocol import QueryAnswer, QueryRequest
+from sinorus_kg.store_choice import Placement
 from sinorus_kg.terms import Term
 from sinorus_kg.web.config import ServiceConfig
 from sinorus_kg.web.errors import HttpError
 from sinorus_kg.web.negotiation import FORMATS, KINDS, Format, NotAcceptable
-from sinorus_kg.web.pool import Pool, Worker
+from sinorus_kg.web.pool import Pool, Worker, default_size
 
+LOG = logging.getLogger("sinorus_kg.pool")
 WIRE_FOR_HTML = {"select": "srj", "ask": "srj", "graph": "nt"}  # what the worker sends for a page
 Choices = Mapping[str, Format | NotAcceptable]
 
@@ -66,21 +69,33 @@ class Outcome:
 @dataclass(frozen=True)
 class WorkerKit:
     """How the pool makes its workers: by default the sandboxed query worker with the service's
-    engine and limits (``sandbox_kit``); a test or benchmark may hand its own factory."""
+    engine and limits (``sandbox_kit``); a test or benchmark may hand its own factory.
+    ``placement`` says where the workers' release lives, and why (``store_choice``)."""
 
     make_worker: Callable[[], Worker]
+    placement: Placement | None = None
 
 
 def sandbox_kit(config: ServiceConfig) -> WorkerKit:
     """``sinorus_kg.sandbox.QueryWorker`` on the service's engine, memory cap and isolation rule:
-    a worker that cannot be cut off from the network does not start unless ``unsandboxed``."""
+    a worker that cannot be cut off from the network does not start unless ``unsandboxed``.
+    Where the workers keep the release (``config.store``) is decided here, once, for all of them,
+    their replacements and the server's own store (``store_choice.choose``, counting a copy per
+    worker and one for the server: ``auto`` falls back to disk, logged, when they would not fit
+    in the memory available)."""
     from sinorus_kg.sandbox.worker import QueryWorker
+    from sinorus_kg.store_choice import choose
+
+    placement = choose(config.store, (config.workers or default_size()) + 1, config.engine)
+    if config.store == "auto" and placement.where == "disk":
+        LOG.warning("query workers: %s", placement.describe())
+    store = "memory" if placement.where == "memory" and config.engine == "oxigraph" else "disk"
 
     def make() -> Worker:
         return QueryWorker(config.engine, query_memory_mb=config.max_memory,
-                           require_isolation=not config.unsandboxed)
+                           require_isolation=not config.unsandboxed, store=store)
 
-    return WorkerKit(make)
+    return WorkerKit(make, placement)
 
 
 def wire_format(choice: Format | NotAcceptable, kind: str) -> str | None:

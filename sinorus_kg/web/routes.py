@@ -256,6 +256,7 @@ async def health(request: Request) -> Response:
         "engine": svc.config.engine,
         "sandboxed": bool(isolation and isolation.network_blocked),
         "isolation": isolation.describe() if isolation else None,
+        "release_store": placement.where if (placement := getattr(request.app.state, "placement", None)) else None,
         "workers": {"size": stats.size, "ready": stats.ready, "busy": stats.busy,
                     "long_running": stats.long_running, "restarts": stats.restarts},
         "queue": {"waiting": stats.queued, "limit": stats.queue_limit},

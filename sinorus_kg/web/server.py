@@ -118,8 +118,8 @@ async def serve_async(config: ServiceConfig, app: Any, sock: socket.socket,
 
 async def start_workers(app: Any, config: ServiceConfig) -> str:
     """Start the app's pool of query workers now (before the port is served), and describe how
-    they are isolated. A worker that cannot be cut off from the network stops the service here,
-    with the reason, unless ``unsandboxed``."""
+    they are isolated and where their release lives. A worker that cannot be cut off from the
+    network stops the service here, with the reason, unless ``unsandboxed``."""
     from sinorus_kg.sandbox.worker import WorkerUnavailable
 
     pool = app.state.service.pool
@@ -129,7 +129,9 @@ async def start_workers(app: Any, config: ServiceConfig) -> str:
         hint = "" if config.unsandboxed else " (--unsandboxed starts it anyway, for a trusted machine)"
         raise InputError(f"{exc}{hint}") from None
     isolation = pool.isolation()
-    return isolation.describe() if isolation is not None else "unknown"
+    described = isolation.describe() if isolation is not None else "unknown"
+    placement = getattr(app.state, "placement", None)
+    return f"{described}; {placement.describe()}" if placement is not None else described
 
 
 def serve(config: ServiceConfig, on_ready: Callable[[str, str], None] | None = None) -> None:

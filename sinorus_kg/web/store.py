@@ -5,7 +5,8 @@ table — and, for the pages built on this service, pickers, entity pages and th
 page — are queries the project writes itself, small and bounded. They run here, on
 threads of their own (``anyio`` with a separate limiter), so they never queue behind an
 analyst's query in the pool. Only the project's own query text runs here; a user's text
-never does.
+never does. The release is the on-disk store opened read-only, or loaded into memory when the
+workers keep theirs there (``serve --store``, ``store_choice``): nothing here writes to it.
 """
 
 from __future__ import annotations
@@ -42,19 +43,20 @@ class ProjectStore:
         self.limiter = anyio.CapacityLimiter(READ_THREADS)
 
     @classmethod
-    def open(cls, engine: str = "oxigraph") -> ProjectStore:
-        """The built release (the one the workers open), read-only."""
+    def open(cls, engine: str = "oxigraph", store: str = "disk") -> ProjectStore:
+        """The built release (the one the workers open), read-only; ``store``: on the on-disk
+        store or loaded into memory (``engines.open_release``)."""
         folder = resources.release_dir()
         sums = folder / "SHA256SUMS"
         checksum = hashlib.sha256(sums.read_bytes()).hexdigest() if sums.exists() else "unbuilt"
         void_path = folder / VOID_FILE
-        store = cls(open_engine(engine), Catalogue.load(), checksum,
-                    void_path.read_bytes() if void_path.exists() else None)
-        rows = store.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
-        store.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+        project = cls(open_engine(engine, store=store), Catalogue.load(), checksum,
+                      void_path.read_bytes() if void_path.exists() else None)
+        rows = project.engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows  # once: /health says it
+        project.triples = int(rows[0][0].value) if rows and rows[0][0] is not None else 0
         if (folder / RENAMES_FILE).exists():
-            store.renamed = {r.old: r.new for r in renames(folder / RENAMES_FILE)}
-        return store
+            project.renamed = {r.old: r.new for r in renames(folder / RENAMES_FILE)}
+        return project
 
     async def call(self, func: Callable[..., T], *args: Any) -> T:
         """Run a blocking read on the store's own threads."""
