@@ -165,10 +165,11 @@ def _json(result: QueryResult, _: Labeller | None) -> str:
         return value.isoformat() if hasattr(value, "isoformat") else (
             str(value) if not isinstance(value, (int, float, bool, str, type(None))) else value)
 
-    records = [{k: jsonable(v) for k, v in record.items()} for record in result.records()]
     import json
 
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one record per line: see _srj
+    lines = ",\n".join(" " + encode({k: jsonable(v) for k, v in record.items()}) for record in result.records())
+    return f"[\n{lines}\n]\n" if lines else "[]\n"
 
 
 def _srj_term(term: Term) -> dict[str, str]:
@@ -185,12 +186,15 @@ def _srj_term(term: Term) -> dict[str, str]:
 
 
 def _srj(result: QueryResult, _: Labeller | None) -> str:
-    bindings = [{c: _srj_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
-                for row in result.rows]
+    """One solution per line. ``json.dumps(indent=…)`` runs the pure-Python encoder: 0.50 s for the
+    10,960 rows of ``events-timeline`` at 1M triples against 0.13 s for the C encoder."""
     import json
 
-    return json.dumps({"head": {"vars": result.columns}, "results": {"bindings": bindings}},
-                      ensure_ascii=False, indent=1) + "\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    rows = ",\n".join(encode({c: _srj_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None})
+                      for row in result.rows)
+    bindings = f"[\n{rows}\n]" if rows else "[]"
+    return f'{{"head": {encode({"vars": result.columns})},\n "results": {{"bindings": {bindings}}}}}\n'
 
 
 def _srx_head(columns: list[str]) -> str:

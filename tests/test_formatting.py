@@ -69,6 +69,17 @@ def test_standard_results_formats_parse(fmt: str, parser: str) -> None:
         assert first[3] == Literal("2013-03-22", datatype=URIRef(XSD + "date"))
 
 
+@pytest.mark.parametrize("fmt", ["srj", "json"])
+def test_json_answers_have_one_solution_per_line_and_empty_ones_stay_valid(fmt: str) -> None:
+    """Readable with grep and less, and written by the C encoder (``indent`` would switch to the
+    pure-Python one, ~4x slower on 10k rows)."""
+    text = render(RESULT, fmt)
+    assert len([line for line in text.splitlines() if line.lstrip().startswith('{"')]) == len(RESULT.rows) + (
+        fmt == "srj")  # and the head
+    empty = render(QueryResult("select", columns=RESULT.columns, rows=[]), fmt)
+    assert json.loads(empty) in ([], {"head": {"vars": RESULT.columns}, "results": {"bindings": []}})
+
+
 def test_ask_and_graph_formats() -> None:
     assert render(QueryResult("ask", boolean=True), "table") == "true\n"
     assert json.loads(render(QueryResult("ask", boolean=False), "srj"))["boolean"] is False
