@@ -102,15 +102,50 @@ def release_triples(folder: str) -> int | None:
     return sum(sizes) // TURTLE_BYTES_PER_TRIPLE if sizes else None
 
 
-def mem_available() -> int | None:
-    """MemAvailable from /proc/meminfo, in bytes (None where there is none)."""
+def mem_available(cgroup: str = "/sys/fs/cgroup") -> int | None:
+    """MemAvailable from /proc/meminfo, in bytes (None where there is none), and no more than
+    the room left under this process's cgroup memory limit when one is set (``_cgroup_room``):
+    in a container MemAvailable is the host's, and the limit is what kills."""
+    available = None
     try:
         with open("/proc/meminfo", encoding="ascii") as meminfo:
             for line in meminfo:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    available = int(line.split()[1]) * 1024
+                    break
     except (OSError, ValueError, IndexError):
+        available = None
+    room = _cgroup_room(cgroup)
+    if room is None:
+        return available
+    return room if available is None else min(available, room)
+
+
+UNLIMITED = 2**62  # cgroup v1 writes "no limit" as a number near 2**63
+
+
+def _cgroup_room(root: str, membership: str = "/proc/self/cgroup") -> int | None:
+    """Bytes left under this process's cgroup memory limit (v2 ``memory.max``, or v1
+    ``memory.limit_in_bytes``), less what the group uses now; None: no limit, or none readable."""
+    try:
+        with open(membership, encoding="utf-8") as cgroups:
+            lines = [line.strip().split(":", 2) for line in cgroups]
+    except OSError:
         return None
+    places = [(os.path.join(root, "memory", path.lstrip("/")), "memory.limit_in_bytes", "memory.usage_in_bytes")
+              for _, controllers, path in lines if "memory" in controllers.split(",")]
+    places += [(os.path.join(root, path.lstrip("/")), "memory.max", "memory.current")
+               for hierarchy, controllers, path in lines if hierarchy == "0" and not controllers]
+    for folder, limit_name, usage_name in places:
+        try:
+            with open(os.path.join(folder, limit_name), encoding="ascii") as limit_file:
+                limit = limit_file.read().strip()
+            if limit == "max" or int(limit) >= UNLIMITED:
+                continue
+            with open(os.path.join(folder, usage_name), encoding="ascii") as usage_file:
+                return max(int(limit) - int(usage_file.read().strip()), 0)
+        except (OSError, ValueError):
+            continue
     return None
 
 

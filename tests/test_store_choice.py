@@ -187,3 +187,23 @@ def test_the_memory_cap_holds_with_the_release_in_memory(workers: tuple[QueryWor
     assert answer.status == 507 and answer.limit_hit == "memory" and "--max-memory" in answer.message
     assert in_memory.run(QueryRequest("ASK { ?s a sr:Visit }")).status == 200
     assert in_memory.pid != before and in_memory.pid is not None and not _open_stores(in_memory.pid)
+
+
+@pytest.mark.parametrize(("membership", "files", "room"), [
+    ("0::/app\n", {"app/memory.max": "2147483648\n", "app/memory.current": "536870912\n"}, 2**31 - 2**29),
+    ("0::/app\n", {"app/memory.max": "max\n", "app/memory.current": "536870912\n"}, None),
+    ("4:memory:/docker/x\n0::/\n", {"memory/docker/x/memory.limit_in_bytes": "1073741824\n",
+                                   "memory/docker/x/memory.usage_in_bytes": "1073741825\n"}, 0),
+    ("4:memory:/docker/x\n", {"memory/docker/x/memory.limit_in_bytes": "9223372036854771712\n",
+                              "memory/docker/x/memory.usage_in_bytes": "1\n"}, None),
+    ("0::/\n", {}, None)])
+def test_a_container_s_memory_limit_counts_not_the_host_s(tmp_path: Path, membership: str,
+                                                          files: dict[str, str], room: int | None) -> None:
+    """In a container /proc/meminfo shows the host; the cgroup's limit (v2 or v1) is what kills."""
+    from sinorus_kg.store_choice import _cgroup_room
+
+    (tmp_path / "cgroup").write_text(membership)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert _cgroup_room(str(tmp_path), str(tmp_path / "cgroup")) == room
