@@ -318,11 +318,15 @@ def test_an_entity_parameter_takes_a_name_as_on_the_command_line(server: Running
     status, _, page = server.fetch("/queries/events-of-person?" + urlencode({"person": name}),
                                    headers={"Accept": "text/html"})
     assert status == 200 and "2014-04-15" in page.decode()
+    assert '<option value="person:sergey-lavrov" selected>' in page.decode()  # the form shows whom it named
 
 
 def test_a_name_that_is_no_one_s_is_a_400_with_candidates(server: Running) -> None:
     status, _, body = server.fetch("/queries/events-of-person?" + urlencode({"person": "Xi"}))
     assert status == 400 and "no sr:Person is named 'Xi'; did you mean person:xi-jinping" in body.decode()
+    assert "/search?q=Xi" in body.decode() and "sinorus-kg search" not in body.decode()  # the service's advice
+    status, _, page = server.fetch("/queries/events-of-person?person=Xi", headers={"Accept": "text/html"})
+    assert status == 400 and '<option value="Xi" selected>Xi</option>' in page.decode()  # what was asked stays
     status, _, body = server.fetch("/queries/events-of-person?" + urlencode({"person": "Moscow"}))
     assert status == 400 and "Moscow" in body.decode()
 

@@ -135,7 +135,11 @@ async def stored_page(request: Request, stored: StoredQuery, values: dict[str, s
         else:
             _report(request, outcome)
             outcome_html = await _results(ctx, stored, values, await result_of(outcome))
-    form = await _form(ctx, stored, values)
+    shown = dict(values)  # an entity given by name shows as the one it named
+    for param in stored.params:
+        if param.type == "iri" and param.name in values and bindings and param.name in bindings:
+            shown[param.name] = prefixed(bindings[param.name].value)
+    form = await _form(ctx, stored, shown)
     error = f'<p class="error" role="alert">{esc(problem)}</p>' if problem else ""
     tags = " ".join(f'<a class="tag" href="{esc(ctx.href("/queries", tag=t))}">{esc(t)}</a>' for t in stored.tags)
     body = f"""<p class="crumbs"><a href="{esc(ctx.href('/queries'))}">Stored queries</a> ›</p>
@@ -218,7 +222,7 @@ async def _picker(ctx: Ctx, p: Param, current: str, attrs: str) -> str:
     items = "".join(
         f'<option value="{esc(prefixed(i))}"{" selected" if i == chosen else ""}>{esc(labels.get(i, prefixed(i)))}'
         "</option>" for i in options)
-    if chosen and chosen not in options:
+    if current and (not chosen or chosen not in options):  # what was asked for stays in view, even unknown
         items += f'<option value="{esc(current)}" selected>{esc(current)}</option>'
     return f"<select {attrs}>{empty}{items}</select>"
 
