@@ -30,12 +30,12 @@ from sinorus_kg.renames import renames
 from sinorus_kg.terms import Term
 
 T = TypeVar("T")
-_SEARCH_ADVICE = re.compile(r"`sinorus-kg search ([^`]+)`")
+_SEARCH_ADVICE = re.compile(r"(?:with )?`sinorus-kg search ([^`]+)`")
 
 
 def _search_link(match: re.Match[str]) -> str:
     words = shlex.split(match.group(1))
-    return "the search page, /search?q=" + quote(" ".join(words))
+    return "on the search page, /search?q=" + quote(" ".join(words))
 READ_THREADS = 4
 RENAMES_FILE = "iri-renames.tsv"  # the release's map of renamed IRIs (``renames``)
 
