@@ -200,3 +200,30 @@ def test_an_old_sentence_link_to_the_document_reader_lands_on_the_sentence(serve
     assert _no_follow(server, "/source?sentence=s18", "text/html") == (301, "/source?sentence=srcr-s18#srcr-s18")
     status, text = page(server, "/source?sentence=s18")
     assert status == 200 and 'class="srow highlight" id="srcr-s18"' in text
+
+
+def test_the_reader_shows_one_document_of_many_and_lists_them_otherwise() -> None:
+    """A release of many documents (274 at 1M triples: a 14.6 MB page in 7 s) is read one document
+    at a time: the one asked for, the one holding the linked sentence, or a list to choose from."""
+    from sinorus_kg.web.errors import HttpError
+    from sinorus_kg.web.pages.reads import Sentence
+    from sinorus_kg.web.pages.source import shown_documents
+
+    doc = "https://w3id.org/sinorus/id/document/"
+    sentences = [Sentence(f"https://w3id.org/sinorus/id/sentence/{d}-s1", 1, 0, 5, "Text.", doc + d, None)
+                 for d in ("srcr", "other")]
+    both = [doc + "other", doc + "srcr"]
+    assert shown_documents(both, sentences, "", "") is None  # the list
+    assert shown_documents(both, sentences, "srcr-s1", "") == [doc + "srcr"]
+    assert shown_documents(both, sentences, "", "other") == [doc + "other"]
+    assert shown_documents([doc + "srcr"], sentences[:1], "", "") == [doc + "srcr"]  # one: as it always was
+    with pytest.raises(HttpError) as error:
+        shown_documents(both, sentences, "", "nope")
+    assert error.value.status == 404
+
+
+def test_a_document_is_asked_for_by_its_name(server: Running) -> None:
+    status, text = page(server, "/source?document=srcr")
+    assert status == 200 and 'id="srcr-s18"' in text
+    status, text = page(server, "/source?document=nope")
+    assert status == 404 and "no document &#x27;nope&#x27; in this release" in text
