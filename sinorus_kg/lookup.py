@@ -18,6 +18,8 @@ from sinorus_kg.namespaces import SR, SRID, expand, shorten
 from sinorus_kg.terms import Term
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sinorus_kg.catalogue import Param
     from sinorus_kg.engines import Engine
 
@@ -128,17 +130,23 @@ def _named(engine: Engine, iris: list[str]) -> str:
     return ", ".join(f"{shorten(i)} ({labels[i]})" if i in labels else shorten(i) for i in iris)
 
 
-def resolve(engine: Engine, param: Param, text: str) -> Term:
+def cli_search(text: str) -> str:
+    """How to find an identifier by name on the command line."""
+    return f"find one with `sinorus-kg search {shlex.quote(text)}`"
+
+
+def resolve(engine: Engine, param: Param, text: str, find_more: Callable[[str], str] = cli_search) -> Term:
     """The instance (of the parameter's class, if it has one) that ``text`` names: the one resource
     whose label or alternative label is ``text`` in any language, case-insensitive. No match or
-    several: an InputError naming the candidates and how to find more."""
+    several: an InputError naming the candidates and how to find more (``find_more``: on the command
+    line by default; the service points to its search page)."""
     cls = _expanded(param.cls)
     hits = search(engine, text, limit=10, cls=cls)
     exact = [h.iri for h in hits if h.exact]
     if len(exact) == 1:
         return Term.iri(exact[0])
     kind = param.cls or "resource"
-    find = f"find one with `sinorus-kg search {shlex.quote(text)}`"
+    find = find_more(text)
     if len(set(exact)) > 1:
         raise InputError(f"parameter {param.name!r}: {text!r} names more than one {kind}: {_named(engine, exact)}; "
                          "pass the prefixed name of the one you mean")
@@ -162,4 +170,5 @@ def _expanded(cls: str | None) -> str | None:
     return expand(cls) if cls else None
 
 
-__all__ = ["Found", "Hit", "find", "closest", "instances", "kinds", "not_an_instance", "resolve", "search"]
+__all__ = ["Found", "Hit", "cli_search", "closest", "find", "instances", "kinds", "not_an_instance", "resolve",
+           "search"]

@@ -12,8 +12,6 @@ workers keep theirs there (``serve --store``, ``store_choice``): nothing here wr
 from __future__ import annotations
 
 import hashlib
-import re
-import shlex
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -25,19 +23,17 @@ from sinorus_kg import resources
 from sinorus_kg.catalogue import Catalogue, StoredQuery
 from sinorus_kg.dataset_description import FILE_NAME as VOID_FILE
 from sinorus_kg.engines import Engine, QueryResult, open_engine
-from sinorus_kg.errors import InputError
 from sinorus_kg.renames import renames
 from sinorus_kg.terms import Term
 
 T = TypeVar("T")
-_SEARCH_ADVICE = re.compile(r"(?:with )?`sinorus-kg search ([^`]+)`")
-
-
-def _search_link(match: re.Match[str]) -> str:
-    words = shlex.split(match.group(1))
-    return "on the search page, /search?q=" + quote(" ".join(words))
 READ_THREADS = 4
 RENAMES_FILE = "iri-renames.tsv"  # the release's map of renamed IRIs (``renames``)
+
+
+def _search_page(text: str) -> str:
+    """How to find an identifier by name here (``lookup.resolve``'s advice)."""
+    return "find one on the search page, /search?q=" + quote(text)
 
 
 class ProjectStore:
@@ -83,15 +79,12 @@ class ProjectStore:
         """Typed RDF terms for a stored query's parameters, as on the command line: an entity given
         by name ("Sergey Lavrov", "习近平") is looked up (``lookup.resolve``), and an IRI given for
         a parameter declared with a class must name an instance of it (InputError if not)."""
-        try:
-            return await self.call(self._bindings, stored, values)
-        except InputError as exc:  # the command line's advice, in the service's words
-            raise InputError(_SEARCH_ADVICE.sub(_search_link, str(exc))) from None
+        return await self.call(self._bindings, stored, values)
 
     def _bindings(self, stored: StoredQuery, values: dict[str, str]) -> dict[str, Term]:
         from sinorus_kg.lookup import resolve
 
-        bindings = stored.bindings(values, resolve=partial(resolve, self.engine))
+        bindings = stored.bindings(values, resolve=partial(resolve, self.engine, find_more=_search_page))
         for param in stored.params:
             if param.name in bindings:
                 param.check_class(self.engine, bindings[param.name])

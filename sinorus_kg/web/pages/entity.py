@@ -173,7 +173,7 @@ def _event_table(ctx: Ctx, events: list[dict[str, object]], labels: dict[str, st
         when = esc(str(r.get("when") or r.get("earliestBegin") or r.get("latestBegin") or ""))
         sentence = ""
         if r.get("sentence") and r.get("sentenceText"):
-            anchor = str(r["sentence"]).rsplit("/", 1)[-1]
+            anchor = reads.local_name(str(r["sentence"]))
             sentence = (f'<a href="{esc(ctx.href("/source", sentence=anchor) + "#" + anchor)}">'
                         f'{esc(r["sentenceText"])}</a>')
         rows.append(f"<tr><td>{when}</td><td>{ctx.link(iri, labels)}</td><td class=\"quote\">{sentence}</td></tr>")

@@ -98,8 +98,13 @@ class Sentence:
 
     @property
     def anchor(self) -> str:
-        """The sentence's id in the document page: its IRI's last segment (s18, or srcr-s18)."""
-        return self.iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        """The sentence's id in the document page (srcr-s18)."""
+        return local_name(self.iri)
+
+
+def local_name(iri: str) -> str:
+    """An IRI's last segment: a sentence's anchor in the reader (srcr-s18), a document's name (srcr)."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 async def sentences(store: ProjectStore) -> list[Sentence]:

@@ -26,7 +26,7 @@ async def source(request: Request) -> Response:
     focus = request.query_params.get("sentence") or ""
     moved = ctx.svc.store.renamed.get(model.RESOURCES + "sentence/" + focus) if focus else None
     if moved is not None:  # a link of an earlier release (?sentence=s18): the sentence's anchor now
-        anchor = quote(moved.rsplit("/", 1)[-1], safe="-._~")
+        anchor = quote(reads.local_name(moved), safe="-._~")
         return RedirectResponse(f"/source?sentence={anchor}#{anchor}", 301, {"Cache-Control": "max-age=86400"})
     wanted = request.query_params.get("document") or ""
     tag = etag(ctx.svc, "source", ctx.lang, focus, wanted)
@@ -42,7 +42,7 @@ def shown_documents(documents: list[str], sentences: list[reads.Sentence], focus
     else the one holding the focused sentence, else the only one; None for the list of documents
     (a release of many documents: at 1M triples, 274 of them made a 14.6 MB page that took 7 s)."""
     if wanted:
-        chosen = [d for d in documents if d.rstrip("/").rsplit("/", 1)[-1] == wanted]
+        chosen = [d for d in documents if reads.local_name(d) == wanted]
         if not chosen:
             raise HttpError(404, f"no document {wanted!r} in this release (the list is at /source)")
         return chosen
@@ -105,7 +105,7 @@ async def _document_list(ctx: Ctx, documents: list[str], sentences: list[reads.S
         if sentence.document:
             counts[sentence.document] = counts.get(sentence.document, 0) + 1
     items = "".join(
-        f'<li><a href="{esc(ctx.href("/source", document=d.rstrip("/").rsplit("/", 1)[-1]))}">'
+        f'<li><a href="{esc(ctx.href("/source", document=reads.local_name(d)))}">'
         f"{esc(labels.get(d) or d)}</a> <small>{counts.get(d, 0)} sentences</small></li>" for d in documents)
     body = (f"<h1>The source documents</h1><p class=\"lead\">{len(documents)} documents, {len(sentences)} "
             f"sentences. Open one to read it with the facts drawn from each sentence.</p><ol>{items}</ol>")
